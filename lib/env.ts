@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Parsed lazily (and cached) so that
+ * `next build`, which evaluates route modules, never needs runtime secrets.
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString,
+  POSTGRES_URL: optionalString,
+  AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: "AUTH_SECRET must be at least 32 characters",
+  }),
+  JARVUS_DATA_DIR: z.string().default(".data"),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  OPENAI_EXTRACTION_MODEL: optionalString,
+  OPENAI_EMBEDDING_MODEL: optionalString,
+  INNGEST_DEV: optionalString,
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_BASE_URL: optionalString,
+  MEMORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2000),
+  MEMORY_RETRIEVAL: z.enum(["on", "off"]).default("on"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** The Postgres URL the app uses: DATABASE_URL, else Vercel's POSTGRES_URL. */
+export function databaseUrl(): string | undefined {
+  const e = env();
+  return e.DATABASE_URL ?? e.POSTGRES_URL;
+}
+
+/** Tests change process.env between cases; they call this to re-read it. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
