@@ -48,7 +48,8 @@ export type MessageRole = "user" | "assistant";
 export const messages = pgTable(
   "messages",
   {
-    id: uuid("id").primaryKey(),
+    // UI message ids are client-made strings (the AI SDK's own generator, or uuids).
+    id: text("id").primaryKey(),
     // Global insertion order: both messages of a turn share one transaction timestamp.
     seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     conversationId: uuid("conversation_id")
@@ -80,10 +81,10 @@ export const turns = pgTable(
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id, { onDelete: "cascade" }),
-    userMessageId: uuid("user_message_id")
+    userMessageId: text("user_message_id")
       .notNull()
       .references(() => messages.id, { onDelete: "cascade" }),
-    assistantMessageId: uuid("assistant_message_id")
+    assistantMessageId: text("assistant_message_id")
       .notNull()
       .references(() => messages.id, { onDelete: "cascade" }),
     memoryStatus: text("memory_status").$type<TurnMemoryStatus>().notNull().default("pending"),

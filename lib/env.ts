@@ -26,6 +26,12 @@ const envSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_BASE_URL: optionalString,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Interface the launcher binds Next to; loopback unless you mean to expose it. */
+  HOST: z.string().default("127.0.0.1"),
+  JARVUS_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  INNGEST_LOCAL_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
+  INNGEST_LOCAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8289),
   MEMORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2000),
   MEMORY_RETRIEVAL: z.enum(["on", "off"]).default("on"),
 });

@@ -57,7 +57,7 @@ CREATE TABLE "memory_jobs" (
 );
 --> statement-breakpoint
 CREATE TABLE "messages" (
-	"id" uuid PRIMARY KEY NOT NULL,
+	"id" text PRIMARY KEY NOT NULL,
 	"seq" bigint GENERATED ALWAYS AS IDENTITY (sequence name "messages_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"conversation_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
@@ -70,8 +70,8 @@ CREATE TABLE "turns" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid NOT NULL,
 	"conversation_id" uuid NOT NULL,
-	"user_message_id" uuid NOT NULL,
-	"assistant_message_id" uuid NOT NULL,
+	"user_message_id" text NOT NULL,
+	"assistant_message_id" text NOT NULL,
 	"memory_status" text DEFAULT 'pending' NOT NULL,
 	"event_sent_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -1,0 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { ChatPage } from "@/components/chat/chat-page";
+
+export const dynamic = "force-dynamic";
+
+/** A fresh chat: the conversation exists once its first message is sent. */
+export default async function Home() {
+  return <ChatPage conversationId={randomUUID()} initialMessages={[]} isNew />;
+}

@@ -1,0 +1,239 @@
+import { and, asc, desc, eq, getTableColumns, isNull, or, sql, type SQL } from "drizzle-orm";
+import { normalizeContent } from "@/lib/memory/normalize";
+import { getDb, type Database } from "../client";
+import { memories, memoryHistory, type MemoryType } from "../schema";
+
+/** A transaction handle, as handed to `db.transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type DbOrTx = Database | Transaction;
+
+// The generated tsvector stays in the database: it is an index, not data.
+const { search: _search, ...memoryColumns } = getTableColumns(memories);
+
+export type Memory = Omit<typeof memories.$inferSelect, "search">;
+export type MemoryHistoryEntry = typeof memoryHistory.$inferSelect;
+export type MemoryWithHistory = Memory & { history: MemoryHistoryEntry[] };
+
+// Two-key advisory locks live in a key space of their own (PostgreSQL docs,
+// "Advisory Lock Functions"), so this class id cannot collide with a one-key lock.
+const MEMORY_LOCK_CLASS = 0x6a6d656d; // "jmem"
+
+/**
+ * Serialises every memory write of one user until the transaction ends:
+ * consolidation of parallel store steps, and the user's own edits and deletes.
+ */
+export async function lockMemoriesOfUser(tx: Transaction, userId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${MEMORY_LOCK_CLASS}::int, hashtext(${userId}))`);
+}
+
+/** Not invalidated (superseded or stopped) and not deleted by the user. */
+export const isActiveMemory: SQL = and(isNull(memories.invalidatedAt), isNull(memories.deletedAt))!;
+
+export async function getActiveMemoriesByUserId({
+  userId,
+  type,
+}: {
+  userId: string;
+  type?: MemoryType;
+}): Promise<Memory[]> {
+  return getDb()
+    .select(memoryColumns)
+    .from(memories)
+    .where(and(eq(memories.userId, userId), type ? eq(memories.type, type) : undefined, isActiveMemory))
+    .orderBy(desc(memories.createdAt), desc(memories.id));
+}
+
+/** The user's memory, unless they deleted it; another user's id gives undefined. */
+export async function getMemoryById({ userId, id }: { userId: string; id: string }): Promise<Memory | undefined> {
+  const [row] = await getDb()
+    .select(memoryColumns)
+    .from(memories)
+    .where(and(eq(memories.id, id), eq(memories.userId, userId), isNull(memories.deletedAt)));
+  return row;
+}
+
+// Below this pg_trgm word_similarity a query word is not a fuzzy match
+// ("lisbn" ~ "Lisbon" scores 0.67, "peanutz" ~ "peanuts" 0.75).
+const FUZZY_THRESHOLD = 0.5;
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The user's memories, newest first; deleted ones never. Inactive
+ * (superseded or invalidated) ones only with includeInactive. `q` matches
+ * full text (all words, 'simple' config, web-search syntax), a substring, or
+ * fuzzily (pg_trgm word similarity, so typos still find the memory).
+ */
+export async function listMemoriesByUserId({
+  userId,
+  type,
+  q,
+  includeInactive = false,
+  limit,
+}: {
+  userId: string;
+  type?: MemoryType;
+  q?: string;
+  includeInactive?: boolean;
+  limit?: number;
+}): Promise<Memory[]> {
+  const query = q?.trim();
+  const matches = query
+    ? or(
+        sql`${memories.search} @@ websearch_to_tsquery('simple', ${query})`,
+        sql`${memories.content} ilike ${`%${escapeLike(query)}%`}`,
+        sql`word_similarity(${query}, ${memories.content}) >= ${FUZZY_THRESHOLD}`,
+      )
+    : undefined;
+  const rows = getDb()
+    .select(memoryColumns)
+    .from(memories)
+    .where(
+      and(
+        eq(memories.userId, userId),
+        isNull(memories.deletedAt),
+        includeInactive ? undefined : isNull(memories.invalidatedAt),
+        type ? eq(memories.type, type) : undefined,
+        matches,
+      ),
+    )
+    .orderBy(desc(memories.createdAt), desc(memories.id));
+  return limit === undefined ? rows : rows.limit(limit);
+}
+
+/**
+ * The user's correction of a memory (any memory they have not deleted).
+ * Writes history "edit" when something changed. A new content is
+ * re-normalised, and `data.value` is dropped because it no longer matches the
+ * edited text. Undefined when the memory is not the user's.
+ */
+export async function updateMemoryById({
+  userId,
+  id,
+  content,
+  importance,
+}: {
+  userId: string;
+  id: string;
+  content?: string;
+  importance?: number;
+}): Promise<Memory | undefined> {
+  return getDb().transaction(async (tx) => {
+    await lockMemoriesOfUser(tx, userId);
+    const [current] = await tx
+      .select(memoryColumns)
+      .from(memories)
+      .where(and(eq(memories.id, id), eq(memories.userId, userId), isNull(memories.deletedAt)));
+    if (!current) return undefined;
+    const newContent = content?.trim();
+    const contentChanged = newContent !== undefined && newContent !== "" && newContent !== current.content;
+    const importanceChanged = importance !== undefined && importance !== current.importance;
+    if (!contentChanged && !importanceChanged) return current;
+
+    const { value: _staleValue, ...dataWithoutValue } = current.data;
+    const [updated] = await tx
+      .update(memories)
+      .set({
+        ...(contentChanged
+          ? { content: newContent, normalized: normalizeContent(newContent), data: dataWithoutValue }
+          : {}),
+        ...(importanceChanged ? { importance } : {}),
+        updatedAt: sql`now()`,
+      })
+      .where(eq(memories.id, id))
+      .returning(memoryColumns);
+    await tx.insert(memoryHistory).values({
+      memoryId: id,
+      userId,
+      action: "edit",
+      previousContent: current.content,
+      content: updated?.content ?? current.content,
+    });
+    return updated;
+  });
+}
+
+/**
+ * Soft delete: the memory leaves every list, search and prompt at once; the
+ * row stays, with history "delete", so a replayed turn cannot bring it back.
+ * False when it is not the user's or already deleted.
+ */
+export async function deleteMemoryById({ userId, id }: { userId: string; id: string }): Promise<boolean> {
+  return getDb().transaction(async (tx) => {
+    await lockMemoriesOfUser(tx, userId);
+    const [deleted] = await tx
+      .update(memories)
+      .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(and(eq(memories.id, id), eq(memories.userId, userId), isNull(memories.deletedAt)))
+      .returning({ content: memories.content });
+    if (!deleted) return false;
+    await tx.insert(memoryHistory).values({
+      memoryId: id,
+      userId,
+      action: "delete",
+      previousContent: deleted.content,
+      content: null,
+    });
+    return true;
+  });
+}
+
+/**
+ * "Forget everything": hard-deletes all of the user's memories and their
+ * history (privacy: nothing of them stays behind). Returns how many memories
+ * went. Turns, conversations and memory jobs are not memories and stay.
+ */
+export async function deleteAllMemoriesByUserId({ userId }: { userId: string }): Promise<number> {
+  return getDb().transaction(async (tx) => {
+    await lockMemoriesOfUser(tx, userId);
+    await tx.delete(memoryHistory).where(eq(memoryHistory.userId, userId));
+    const gone = await tx.delete(memories).where(eq(memories.userId, userId)).returning({ id: memories.id });
+    return gone.length;
+  });
+}
+
+/**
+ * Everything the user can still see, oldest first, each with its history:
+ * active, superseded and invalidated memories alike. Memories the user
+ * deleted are left out — they asked for them to be forgotten.
+ */
+export async function exportMemoriesByUserId({ userId }: { userId: string }): Promise<MemoryWithHistory[]> {
+  // One snapshot for both reads, so a concurrent change cannot split a memory from its history.
+  return getDb().transaction(
+    async (tx) => {
+      const rows = await tx
+        .select(memoryColumns)
+        .from(memories)
+        .where(and(eq(memories.userId, userId), isNull(memories.deletedAt)))
+        .orderBy(asc(memories.createdAt), asc(memories.id));
+      const history = await tx
+        .select()
+        .from(memoryHistory)
+        .where(eq(memoryHistory.userId, userId))
+        .orderBy(asc(memoryHistory.createdAt), asc(memoryHistory.id));
+      const byMemory = new Map<string, MemoryHistoryEntry[]>(rows.map((r) => [r.id, []]));
+      for (const h of history) byMemory.get(h.memoryId)?.push(h);
+      return rows.map((r) => ({ ...r, history: byMemory.get(r.id) ?? [] }));
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
+}
+
+/** Oldest first; undefined when the memory is not the user's (or was deleted). */
+export async function getMemoryHistoryByMemoryId({
+  userId,
+  memoryId,
+}: {
+  userId: string;
+  memoryId: string;
+}): Promise<MemoryHistoryEntry[] | undefined> {
+  const memory = await getMemoryById({ userId, id: memoryId });
+  if (!memory) return undefined;
+  return getDb()
+    .select()
+    .from(memoryHistory)
+    .where(and(eq(memoryHistory.memoryId, memoryId), eq(memoryHistory.userId, userId)))
+    .orderBy(asc(memoryHistory.createdAt), asc(memoryHistory.id));
+}

@@ -1,0 +1,163 @@
+import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { getDb } from "../client";
+import { conversations, messages, turns, type TurnMemoryStatus } from "../schema";
+
+interface MessageToSave {
+  id: string;
+  parts: unknown[];
+}
+
+export class MessageIdConflictError extends Error {
+  constructor(id: string) {
+    super(`message ${id} already belongs to another conversation`);
+  }
+}
+
+/**
+ * Persists one exchange in a single transaction: the user's message (kept if a
+ * retry already stored it), the assistant's message and the turn row. Without
+ * an assistant message (the model failed) only the user's message is kept, so
+ * nothing the user said is lost and the client can retry.
+ */
+export async function saveTurn({
+  userId,
+  conversationId,
+  turnId,
+  userMessage,
+  assistantMessage,
+}: {
+  userId: string;
+  conversationId: string;
+  turnId: string;
+  userMessage: MessageToSave;
+  assistantMessage: MessageToSave | null;
+}): Promise<{ turnId: string | null }> {
+  return getDb().transaction(async (tx) => {
+    await tx
+      .insert(messages)
+      .values({ id: userMessage.id, conversationId, userId, role: "user", parts: userMessage.parts })
+      .onConflictDoNothing();
+    const [owner] = await tx
+      .select({ conversationId: messages.conversationId, userId: messages.userId })
+      .from(messages)
+      .where(eq(messages.id, userMessage.id));
+    if (owner?.conversationId !== conversationId || owner.userId !== userId) {
+      throw new MessageIdConflictError(userMessage.id);
+    }
+    await tx
+      .update(conversations)
+      .set({ updatedAt: sql`now()` })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
+    if (!assistantMessage) return { turnId: null };
+    await tx.insert(messages).values({
+      id: assistantMessage.id,
+      conversationId,
+      userId,
+      role: "assistant",
+      parts: assistantMessage.parts,
+    });
+    await tx.insert(turns).values({
+      id: turnId,
+      userId,
+      conversationId,
+      userMessageId: userMessage.id,
+      assistantMessageId: assistantMessage.id,
+    });
+    return { turnId };
+  });
+}
+
+export interface TurnRow {
+  id: string;
+  userId: string;
+  conversationId: string;
+  userMessageId: string;
+  assistantMessageId: string;
+  memoryStatus: TurnMemoryStatus;
+  eventSentAt: Date | null;
+  createdAt: Date;
+  completedAt: Date;
+}
+
+const turnColumns = {
+  id: turns.id,
+  userId: turns.userId,
+  conversationId: turns.conversationId,
+  userMessageId: turns.userMessageId,
+  assistantMessageId: turns.assistantMessageId,
+  memoryStatus: turns.memoryStatus,
+  eventSentAt: turns.eventSentAt,
+  createdAt: turns.createdAt,
+  completedAt: turns.completedAt,
+};
+
+export async function getTurnById({
+  userId,
+  id,
+}: {
+  userId: string;
+  id: string;
+}): Promise<TurnRow | undefined> {
+  const [row] = await getDb()
+    .select(turnColumns)
+    .from(turns)
+    .where(and(eq(turns.id, id), eq(turns.userId, userId)));
+  return row;
+}
+
+/** Loads a turn with both messages, for the memory pipeline (no user scope: the event carries it). */
+export async function getTurnWithMessagesById({ id }: { id: string }) {
+  const [turn] = await getDb().select(turnColumns).from(turns).where(eq(turns.id, id));
+  if (!turn) return undefined;
+  const rows = await getDb()
+    .select({ id: messages.id, role: messages.role, parts: messages.parts })
+    .from(messages)
+    .where(inArray(messages.id, [turn.userMessageId, turn.assistantMessageId]));
+  const userMessage = rows.find((m) => m.id === turn.userMessageId);
+  const assistantMessage = rows.find((m) => m.id === turn.assistantMessageId);
+  if (!userMessage || !assistantMessage) return undefined;
+  return { turn, userMessage, assistantMessage };
+}
+
+export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
+  await getDb().update(turns).set({ eventSentAt: sql`now()` }).where(eq(turns.id, id));
+}
+
+export async function setTurnMemoryStatus({
+  id,
+  status,
+}: {
+  id: string;
+  status: TurnMemoryStatus;
+}): Promise<void> {
+  await getDb()
+    .update(turns)
+    .set({ memoryStatus: status, memoryUpdatedAt: sql`now()` })
+    .where(eq(turns.id, id));
+}
+
+/**
+ * The outbox: turns still pending after `olderThanMs` whose event was never
+ * sent, or sent so long ago that it was evidently lost.
+ */
+export async function getStalePendingTurns({
+  olderThanMs,
+  limit,
+}: {
+  olderThanMs: number;
+  limit: number;
+}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId">[]> {
+  const cutoff = sql`now() - make_interval(secs => ${olderThanMs / 1000})`;
+  return getDb()
+    .select({ id: turns.id, userId: turns.userId, conversationId: turns.conversationId })
+    .from(turns)
+    .where(
+      and(
+        eq(turns.memoryStatus, "pending"),
+        lt(turns.completedAt, cutoff),
+        or(isNull(turns.eventSentAt), lt(turns.eventSentAt, cutoff)),
+      ),
+    )
+    .orderBy(asc(turns.completedAt))
+    .limit(limit);
+}
