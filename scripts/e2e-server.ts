@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createTestDatabase } from "@/tests/helpers/test-database";
+
+/**
+ * The server Playwright tests run against: a production build served by the
+ * real launcher (`npm start` path), on ports of its own, with a database of
+ * its own — a fresh one on TEST_DATABASE_URL's server, else embedded Postgres
+ * in a temporary data folder. Builds first when the build is missing or older
+ * than the sources, so `npm test` works on a fresh checkout.
+ */
+const sourceDirs = ["app", "components", "lib", "db", "inngest"];
+
+function newestSourceMtime(): number {
+  let newest = 0;
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
+    }
+  };
+  for (const dir of sourceDirs) if (fs.existsSync(dir)) walk(dir);
+  for (const file of ["next.config.mjs", "package-lock.json"]) {
+    if (fs.existsSync(file)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuild() {
+  const buildId = path.join(".next", "BUILD_ID");
+  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSourceMtime()) return;
+  console.log("[e2e-server] building the app (next build)…");
+  const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+ensureBuild();
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jarvus-e2e-"));
+const database = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
+
+const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "launcher.ts"), "start"], {
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    PORT: process.env.E2E_PORT ?? "3100",
+    HOST: "127.0.0.1",
+    JARVUS_DATA_DIR: dataDir,
+    JARVUS_DB_PORT: "0",
+    INNGEST_LOCAL_PORT: process.env.E2E_INNGEST_PORT ?? "8388",
+    INNGEST_LOCAL_UI_PORT: process.env.E2E_INNGEST_UI_PORT ?? "8389",
+    AUTH_SECRET: "e2e-only-secret-that-is-at-least-32-characters",
+    ...(database ? { DATABASE_URL: database.url } : { DATABASE_URL: "" }),
+  },
+});
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  child.kill("SIGTERM");
+  await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
+  await database?.drop().catch((error) => console.error("[e2e-server] drop failed", error));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+child.on("exit", (code) => void stop(code ?? 1));
