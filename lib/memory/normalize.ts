@@ -82,6 +82,14 @@ export function contentSimilarity(a: string, b: string): number {
   return Math.max(tokenScore, trigramScore);
 }
 
+/** True when every word of one text (plural-folded) occurs in the other: "hiking" ⊆ "hiking in the mountains". */
+export function isTokenSubset(a: string, b: string): boolean {
+  const ta = new Set(tokens(normalizeContent(a)).map(stem));
+  const tb = new Set(tokens(normalizeContent(b)).map(stem));
+  const [small, large] = ta.size <= tb.size ? [ta, tb] : [tb, ta];
+  return small.size > 0 && [...small].every((t) => large.has(t));
+}
+
 /**
  * True when two texts say the same thing: equal after normalisation, or
  * contentSimilarity ≥ NEAR_DUPLICATE_THRESHOLD (0.85) — and, because one word
