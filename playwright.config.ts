@@ -36,6 +36,6 @@ export default defineConfig({
     stdout: "pipe",
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    env: { E2E_PORT: String(port), OFFLINE_MODEL_WORD_DELAY_MS: "25" },
+    env: { E2E_PORT: String(port) },
   },
 });

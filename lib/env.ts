@@ -19,7 +19,7 @@ const envSchema = z.object({
   JARVUS_DATA_DIR: z.string().default(".data"),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
-  OPENAI_MODEL: z.string().default("gpt-4o-mini"),
+  OPENAI_MODEL: optionalString.transform((v) => v ?? "gpt-4o-mini"),
   OPENAI_EXTRACTION_MODEL: optionalString,
   OPENAI_EMBEDDING_MODEL: optionalString,
   INNGEST_DEV: optionalString,

@@ -15,18 +15,25 @@ type Token =
   | { kind: "paren"; value: "(" | ")"; pos: number }
   | { kind: "name"; value: string; pos: number };
 
-const constants: Record<string, number> = { pi: Math.PI, e: Math.E };
+// Maps, not object literals: a name like "constructor" must not reach the prototype.
+const constants = new Map<string, number>([
+  ["pi", Math.PI],
+  ["e", Math.E],
+]);
 
-const functions: Record<string, (x: number) => number> = {
-  sqrt: (x) => {
-    if (x < 0) throw new CalculationError("Cannot take the square root of a negative number.");
-    return Math.sqrt(x);
-  },
-  abs: Math.abs,
-  round: Math.round,
-  floor: Math.floor,
-  ceil: Math.ceil,
-};
+const functions = new Map<string, (x: number) => number>([
+  [
+    "sqrt",
+    (x) => {
+      if (x < 0) throw new CalculationError("Cannot take the square root of a negative number.");
+      return Math.sqrt(x);
+    },
+  ],
+  ["abs", Math.abs],
+  ["round", Math.round],
+  ["floor", Math.floor],
+  ["ceil", Math.ceil],
+]);
 
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
@@ -67,9 +74,9 @@ function tokenize(input: string): Token[] {
     const name = /^[a-zA-Z]+/.exec(input.slice(i));
     if (name) {
       const value = name[0].toLowerCase();
-      if (!(value in constants) && !(value in functions)) {
+      if (!constants.has(value) && !functions.has(value)) {
         throw new CalculationError(
-          `Unknown name "${name[0]}" at position ${i + 1}. Supported: ${[...Object.keys(functions), ...Object.keys(constants)].join(", ")}.`,
+          `Unknown name "${name[0]}" at position ${i + 1}. Supported: ${[...functions.keys(), ...constants.keys()].join(", ")}.`,
         );
       }
       tokens.push({ kind: "name", value, pos: i });
@@ -176,9 +183,9 @@ class Parser {
       return value;
     }
     if (token.kind === "name") {
-      const constant = constants[token.value];
+      const constant = constants.get(token.value);
       if (constant !== undefined) return constant;
-      const fn = functions[token.value]!;
+      const fn = functions.get(token.value)!;
       const open = this.next();
       if (open?.kind !== "paren" || open.value !== "(") {
         throw new CalculationError(`Expected "(" after ${token.value} at position ${token.pos + 1}.`);

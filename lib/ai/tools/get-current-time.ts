@@ -122,5 +122,7 @@ export const getCurrentTime = tool({
     timeZone: z.string().optional().describe('IANA time zone, e.g. "Europe/Lisbon", "America/New_York", "Asia/Tokyo".'),
   }),
   // An unknown zone is returned as { error } rather than thrown, so the model can correct itself and the UI shows why.
-  execute: async ({ timeZone }): Promise<GetCurrentTimeOutput> => currentTimeAt(new Date(), timeZone ?? DEFAULT_TIME_ZONE),
+  // Models sometimes send "" for "no zone": that means the default too.
+  execute: async ({ timeZone }): Promise<GetCurrentTimeOutput> =>
+    currentTimeAt(new Date(), timeZone?.trim() || DEFAULT_TIME_ZONE),
 });
