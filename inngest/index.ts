@@ -1,4 +1,5 @@
-import type { InngestFunction } from "inngest";
+import { extractMemories } from "./functions/extract-memories";
+import { reconcilePendingTurns } from "./functions/reconcile-pending-turns";
 
 /** Every function that /api/inngest serves. */
-export const functions: InngestFunction.Any[] = [];
+export const functions = [extractMemories, reconcilePendingTurns];

@@ -28,7 +28,7 @@ async function main() {
     process.exit(2);
   }
   loadDotEnv();
-  if (mode === "start") process.env.NODE_ENV = "production";
+  if (mode === "start") Object.assign(process.env, { NODE_ENV: "production" });
   const e = env();
   if (mode === "start" && !e.AUTH_SECRET) {
     fail(

@@ -5,6 +5,7 @@ import { DefaultChatTransport } from "ai";
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { CONVERSATIONS_CHANGED } from "./conversation-list";
+import { MemoryStatus } from "./memory-status";
 import { MessageView } from "./message-view";
 
 interface ModelInfo {
@@ -102,7 +103,15 @@ export function Chat({
           </p>
         )}
         {messages.map((m) => (
-          <MessageView key={m.id} message={m} />
+          <MessageView
+            key={m.id}
+            message={m}
+            footer={
+              m.role === "assistant" && m.metadata?.turnId && !(busy && m.id === messages.at(-1)?.id) ? (
+                <MemoryStatus turnId={m.metadata.turnId} />
+              ) : null
+            }
+          />
         ))}
         {status === "submitted" && <p className="muted thinking">Thinking…</p>}
         {error && (

@@ -123,6 +123,11 @@ export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
   await getDb().update(turns).set({ eventSentAt: sql`now()` }).where(eq(turns.id, id));
 }
 
+export async function markTurnsEventSent({ ids }: { ids: string[] }): Promise<void> {
+  if (ids.length === 0) return;
+  await getDb().update(turns).set({ eventSentAt: sql`now()` }).where(inArray(turns.id, ids));
+}
+
 export async function setTurnMemoryStatus({
   id,
   status,
@@ -146,10 +151,15 @@ export async function getStalePendingTurns({
 }: {
   olderThanMs: number;
   limit: number;
-}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId">[]> {
+}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt">[]> {
   const cutoff = sql`now() - make_interval(secs => ${olderThanMs / 1000})`;
   return getDb()
-    .select({ id: turns.id, userId: turns.userId, conversationId: turns.conversationId })
+    .select({
+      id: turns.id,
+      userId: turns.userId,
+      conversationId: turns.conversationId,
+      eventSentAt: turns.eventSentAt,
+    })
     .from(turns)
     .where(
       and(

@@ -22,12 +22,12 @@ export async function completeTurn({
   turnId: string;
   userMessage: ChatUIMessage;
   assistantMessage: Promise<ChatUIMessage | null>;
-}): Promise<void> {
+}): Promise<{ turnId: string | null }> {
   const reply = await Promise.race([
     assistantMessage,
     new Promise<null>((resolve) => setTimeout(() => resolve(null), REPLY_DEADLINE_MS).unref()),
   ]);
-  await saveTurn({
+  return saveTurn({
     userId,
     conversationId,
     turnId,

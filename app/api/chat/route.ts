@@ -7,6 +7,7 @@ import { getOrCreateSession } from "@/lib/auth/session";
 import { getChatModel } from "@/lib/ai/models";
 import { buildSystemPrompt } from "@/lib/ai/prompts";
 import { chatTools, type ChatUIMessage } from "@/lib/ai/tools";
+import { sendTurnCompleted } from "@/inngest/send";
 import { completeTurn } from "@/lib/chat/complete-turn";
 import { textOf, titleFrom, toUIMessage } from "@/lib/chat/ui-messages";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
@@ -61,9 +62,17 @@ export const POST = withErrorHandling(async (request: Request) => {
   let settle: (message: ChatUIMessage | null) => void = () => {};
   const finished = new Promise<ChatUIMessage | null>((resolve) => (settle = resolve));
 
-  after(() =>
-    completeTurn({ userId, conversationId: body.id, turnId, userMessage, assistantMessage: finished }),
-  );
+  // After the response: persist the exchange, then hand it to the memory pipeline.
+  after(async () => {
+    const saved = await completeTurn({
+      userId,
+      conversationId: body.id,
+      turnId,
+      userMessage,
+      assistantMessage: finished,
+    });
+    if (saved.turnId) await sendTurnCompleted({ turnId: saved.turnId, userId, conversationId: body.id });
+  });
 
   return result.toUIMessageStreamResponse<ChatUIMessage>({
     originalMessages: uiMessages,

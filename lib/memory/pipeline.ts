@@ -1,0 +1,146 @@
+import "server-only";
+import { getActiveMemoriesByUserId } from "@/db/queries/memories";
+import {
+  completeMemoryJob,
+  ensureMemoryJobsForTurn,
+  failMemoryJob,
+  getMemoryJobsByTurnId,
+  markMemoryJobRunning,
+} from "@/db/queries/memory-jobs";
+import { getTurnWithMessagesById, setTurnMemoryStatus } from "@/db/queries/turns";
+import { storeEpisode, storeProceduralMemories, storeSemanticFacts, type StoreCounts } from "./consolidate";
+import { textOfParts, toolCallsOfParts } from "./turn-input";
+import type {
+  ExtractionByType,
+  MemoryExtractor,
+  MemoryType,
+  TokenUsage,
+  ToolCallRecord,
+} from "./types";
+
+/**
+ * The bodies of the extract-memories steps. Each is a plain function of
+ * serialisable inputs so the Inngest function stays a readable list of steps
+ * and each piece can be tested on its own.
+ */
+
+/** What load-turn hands to the other steps (it travels through step state as JSON). */
+export interface LoadedTurn {
+  turnId: string;
+  userId: string;
+  conversationId: string;
+  userMessage: string;
+  assistantMessage: string;
+  toolCalls: ToolCallRecord[];
+  occurredAt: string;
+  /** Types already stored by an earlier run (a user retry re-runs only the rest). */
+  doneTypes: MemoryType[];
+}
+
+/** How many existing memories of a type an LLM extractor sees: keeps its input bounded. */
+export const EXISTING_MEMORIES_FOR_EXTRACTION = 30;
+
+export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
+  const loaded = await getTurnWithMessagesById({ id: turnId });
+  if (!loaded) return null; // deleted with its conversation: nothing to remember
+  const { turn, userMessage, assistantMessage } = loaded;
+  const jobs = await ensureMemoryJobsForTurn({ turnId, userId: turn.userId });
+  await setTurnMemoryStatus({ id: turnId, status: "processing" });
+  return {
+    turnId,
+    userId: turn.userId,
+    conversationId: turn.conversationId,
+    userMessage: textOfParts(userMessage.parts),
+    assistantMessage: textOfParts(assistantMessage.parts),
+    toolCalls: toolCallsOfParts(assistantMessage.parts),
+    occurredAt: turn.createdAt.toISOString(),
+    doneTypes: jobs.filter((j) => j.status === "done").map((j) => j.type),
+  };
+}
+
+export interface TypeExtraction<T extends MemoryType> {
+  output: ExtractionByType[T];
+  usage?: TokenUsage;
+}
+
+/** One type's extraction; a failure is recorded on its job and rethrown so Inngest retries this step alone. */
+export async function extractType<T extends MemoryType>(
+  type: T,
+  turn: LoadedTurn,
+  extractor: MemoryExtractor,
+): Promise<TypeExtraction<T>> {
+  await markMemoryJobRunning({ turnId: turn.turnId, type });
+  try {
+    const existing =
+      extractor.kind === "llm"
+        ? (await getActiveMemoriesByUserId({ userId: turn.userId, type }))
+            .slice(0, EXISTING_MEMORIES_FOR_EXTRACTION)
+            .map((m) => ({ key: m.key, content: m.content }))
+        : undefined;
+    const result = await extractor.extract(type, {
+      turnId: turn.turnId,
+      userMessage: turn.userMessage,
+      assistantMessage: turn.assistantMessage,
+      toolCalls: turn.toolCalls,
+      occurredAt: new Date(turn.occurredAt),
+      existing,
+    });
+    return { output: result.output, ...(result.usage ? { usage: result.usage } : {}) };
+  } catch (error) {
+    await failMemoryJob({ turnId: turn.turnId, type, error: describe(error) });
+    throw error;
+  }
+}
+
+/** One type's consolidation into the store, then its job is done. Idempotent per turn. */
+export async function storeType<T extends MemoryType>(
+  type: T,
+  turn: LoadedTurn,
+  extraction: TypeExtraction<T>,
+): Promise<StoreCounts> {
+  const target = { userId: turn.userId, turnId: turn.turnId, conversationId: turn.conversationId };
+  try {
+    const output = extraction.output as ExtractionByType[MemoryType];
+    let counts: StoreCounts;
+    if (type === "semantic") {
+      counts = await storeSemanticFacts({ ...target, facts: (output as ExtractionByType["semantic"]).facts });
+    } else if (type === "procedural") {
+      counts = await storeProceduralMemories({
+        ...target,
+        memories: (output as ExtractionByType["procedural"]).memories,
+      });
+    } else {
+      counts = await storeEpisode({ ...target, episode: (output as ExtractionByType["episodic"]).episode });
+    }
+    await completeMemoryJob({ turnId: turn.turnId, type, counts, usage: extraction.usage });
+    return counts;
+  } catch (error) {
+    await failMemoryJob({ turnId: turn.turnId, type, error: describe(error) });
+    throw error;
+  }
+}
+
+/** The turn is done when all three jobs are; otherwise (a retry left one failed) it is failed. */
+export async function finishTurn(turnId: string): Promise<"done" | "failed"> {
+  const jobs = await getMemoryJobsByTurnId({ turnId });
+  const status = jobs.length > 0 && jobs.every((j) => j.status === "done") ? "done" : "failed";
+  await setTurnMemoryStatus({ id: turnId, status });
+  return status;
+}
+
+/** onFailure: every job that did not finish is marked failed, so the UI can offer a retry. */
+export async function markTurnFailed(turnId: string, error: unknown): Promise<void> {
+  const jobs = await getMemoryJobsByTurnId({ turnId });
+  for (const job of jobs) {
+    if (job.status !== "done" && job.status !== "failed") {
+      await failMemoryJob({ turnId, type: job.type, error: describe(error) });
+    }
+  }
+  if (jobs.length > 0) await setTurnMemoryStatus({ id: turnId, status: "failed" });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "object" && error && "message" in error) return String(error.message);
+  return String(error);
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { getMemoryJobsByTurnId } from "@/db/queries/memory-jobs";
+import type { TurnRow } from "@/db/queries/turns";
+import { memoryTypes } from "./types";
+
+export interface TurnStatusView {
+  id: string;
+  conversationId: string;
+  status: TurnRow["memoryStatus"];
+  jobs: {
+    type: (typeof memoryTypes)[number];
+    status: "pending" | "running" | "done" | "failed";
+    attempts: number;
+    added: number;
+    updated: number;
+    superseded: number;
+    error: string | null;
+  }[];
+}
+
+/** A turn's memory status as GET /api/turns/:id answers it: always all three types. */
+export async function getTurnStatusView(turn: TurnRow): Promise<TurnStatusView> {
+  const jobs = await getMemoryJobsByTurnId({ turnId: turn.id });
+  return {
+    id: turn.id,
+    conversationId: turn.conversationId,
+    status: turn.memoryStatus,
+    jobs: memoryTypes.map((type) => {
+      const job = jobs.find((j) => j.type === type);
+      return {
+        type,
+        status: job?.status ?? "pending",
+        attempts: job?.attempts ?? 0,
+        added: job?.added ?? 0,
+        updated: job?.updated ?? 0,
+        superseded: job?.superseded ?? 0,
+        error: job?.error ?? null,
+      };
+    }),
+  };
+}
