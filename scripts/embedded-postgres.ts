@@ -3,7 +3,9 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import net from "node:net";
+import { PGLiteSocketHandler } from "@electric-sql/pglite-socket";
+import { PGliteSessionQueue } from "./pglite-session-queue";
 
 export interface EmbeddedPostgres {
   /** postgres:// URL that psql, drizzle-kit, pg and the app can all use. */
@@ -31,21 +33,32 @@ export async function startEmbeddedPostgres(
     dataDir: options.dataDir,
     extensions: { pg_trgm, vector },
   });
-  const server = new PGLiteSocketServer({
-    db,
-    host: "127.0.0.1",
-    port: options.port ?? 0,
-    // The multiplexer serialises transactions across connections, so a pg Pool works.
-    maxConnections: 64,
+  // pglite-socket's wire-protocol handler per connection, with our own queue in
+  // front of PGlite (see PGliteSessionQueue for why its built-in one is not enough).
+  const queue = new PGliteSessionQueue(db);
+  const handlers = new Set<PGLiteSocketHandler>();
+  const server = net.createServer((socket) => {
+    const handler = new PGLiteSocketHandler({
+      queryQueue: queue as unknown as ConstructorParameters<typeof PGLiteSocketHandler>[0]["queryQueue"],
+      closeOnDetach: true,
+    });
+    handlers.add(handler);
+    socket.once("close", () => handlers.delete(handler));
+    handler.attach(socket).catch(() => socket.destroy());
   });
-  await server.start();
-  const conn = server.getServerConn(); // "127.0.0.1:PORT"
-  const port = Number(conn.split(":").pop());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as net.AddressInfo).port;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     port,
     async stop() {
-      await server.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const handler of handlers) void handler.detach(true);
+      });
       await db.close();
     },
   };
