@@ -50,7 +50,10 @@ export const semanticFactSchema = z.object({
   content: z.string().min(1).max(500),
   /** The bare value, for answering directly: "Zed", "Lisbon", "peanuts". */
   value: z.string().min(1).max(200),
-  /** ISO date (YYYY-MM-DD) when the fact refers to a dated plan or event, else null. */
+  /**
+   * ISO 8601 date when the fact refers to a dated plan or event, else null:
+   * YYYY-MM-DD, or YYYY-MM / YYYY when only the month or year is known ("next year").
+   */
   date: z.string().nullable(),
   importance: z.number().min(0).max(1),
 });
