@@ -12,7 +12,14 @@ export const EXTRACT_MEMORIES_RETRIES = 3;
  * (in parallel, each its own retryable step), then consolidate each into the
  * store. One run at a time per user, so consolidation never races itself.
  */
-export function createExtractMemories({ extractor }: { extractor: () => MemoryExtractor }) {
+export function createExtractMemories({
+  extractor,
+  store = storeType,
+}: {
+  extractor: () => MemoryExtractor;
+  /** Consolidation; replaceable so tests can fail between store steps. */
+  store?: typeof storeType;
+}) {
   return inngest.createFunction(
     {
       id: "extract-memories",
@@ -39,10 +46,10 @@ export function createExtractMemories({ extractor }: { extractor: () => MemoryEx
       ]);
 
       const stored = {
-        episodic: episodic ? await step.run("store-episodic", () => storeType("episodic", turn, episodic)) : null,
-        semantic: semantic ? await step.run("store-semantic", () => storeType("semantic", turn, semantic)) : null,
+        episodic: episodic ? await step.run("store-episodic", () => store("episodic", turn, episodic)) : null,
+        semantic: semantic ? await step.run("store-semantic", () => store("semantic", turn, semantic)) : null,
         procedural: procedural
-          ? await step.run("store-procedural", () => storeType("procedural", turn, procedural))
+          ? await step.run("store-procedural", () => store("procedural", turn, procedural))
           : null,
       };
 

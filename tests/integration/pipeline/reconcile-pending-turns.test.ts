@@ -1,0 +1,54 @@
+import { InngestTestEngine } from "@inngest/test";
+import { eq, inArray } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { getDb } from "@/db/client";
+import { turns } from "@/db/schema";
+import { PENDING_TURN_THRESHOLD_MS, reconcilePendingTurns } from "@/inngest/functions/reconcile-pending-turns";
+import { seedTurn } from "./fixtures";
+
+async function age(turnId: string, ms: number, eventSentAgoMs: number | null) {
+  const now = Date.now();
+  await getDb()
+    .update(turns)
+    .set({
+      completedAt: new Date(now - ms),
+      eventSentAt: eventSentAgoMs === null ? null : new Date(now - eventSentAgoMs),
+    })
+    .where(eq(turns.id, turnId));
+}
+
+describe("reconcile-pending-turns", () => {
+  it("re-sends events of turns left pending, and leaves fresh or finished ones alone", async () => {
+    const neverSent = await seedTurn({ userText: "I live in Porto" });
+    const lost = await seedTurn({ userText: "I like tea" });
+    const fresh = await seedTurn({ userText: "I like coffee" });
+    const finished = await seedTurn({ userText: "I like cake" });
+    await age(neverSent.turnId, PENDING_TURN_THRESHOLD_MS * 2, null);
+    await age(lost.turnId, PENDING_TURN_THRESHOLD_MS * 3, PENDING_TURN_THRESHOLD_MS * 2);
+    await age(finished.turnId, PENDING_TURN_THRESHOLD_MS * 2, null);
+    await getDb().update(turns).set({ memoryStatus: "done" }).where(eq(turns.id, finished.turnId));
+
+    const engine = new InngestTestEngine({
+      function: reconcilePendingTurns,
+      events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
+      // Sending needs an Inngest server; the event payloads are what is checked here.
+      steps: [{ id: "resend-turn-events", handler: () => ({ ids: [] }) }],
+    });
+    const { ctx, result } = await engine.execute();
+    const sendCalls = (ctx.step.sendEvent as unknown as { mock: { calls: [string, Array<{ id: string; data: { turnId: string } }>][] } })
+      .mock.calls;
+    const sent = sendCalls.flatMap(([, events]) => events);
+    const byTurn = new Map(sent.map((e) => [e.data.turnId, e.id]));
+    expect(byTurn.get(neverSent.turnId)).toBe(neverSent.turnId); // natural id: never seen by the server
+    expect(byTurn.get(lost.turnId)).toMatch(new RegExp(`^${lost.turnId}:resend:`)); // fresh id past the dedupe
+    expect(byTurn.has(fresh.turnId)).toBe(false);
+    expect(byTurn.has(finished.turnId)).toBe(false);
+    expect((result as { resent: number }).resent).toBeGreaterThanOrEqual(2);
+
+    const rows = await getDb()
+      .select({ id: turns.id, eventSentAt: turns.eventSentAt })
+      .from(turns)
+      .where(inArray(turns.id, [neverSent.turnId, lost.turnId]));
+    for (const row of rows) expect(Date.now() - (row.eventSentAt?.getTime() ?? 0)).toBeLessThan(60_000);
+  });
+});
