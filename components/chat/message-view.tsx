@@ -8,6 +8,7 @@ export function MessageView({ message, footer }: { message: ChatUIMessage; foote
       className={`message message-${message.role}`}
       data-testid={`message-${message.role}`}
       aria-label={message.role === "user" ? "You" : "Jarvus"}
+      data-turn-id={message.metadata?.turnId}
     >
       {message.parts.map((part, index) => {
         if (part.type === "text") {
