@@ -1,7 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import net from "node:net";
 import path from "node:path";
+import { e2eDatabaseUrlFile } from "@/tests/helpers/e2e-db-url";
 import { createTestDatabase } from "@/tests/helpers/test-database";
 
 /**
@@ -40,18 +42,38 @@ function ensureBuild() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
+/** A port nobody listens on right now, for the launcher's embedded Postgres. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 ensureBuild();
+const appPort = process.env.E2E_PORT ?? "3100";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jarvus-e2e-"));
 const database = process.env.TEST_DATABASE_URL ? await createTestDatabase() : undefined;
+// The embedded database gets a port chosen here, so its URL is known to the tests
+// (they seed rows through it: tests/e2e/helpers/db.ts); the app has no test endpoints.
+const dbPort = database ? undefined : await freePort();
+const urlFile = e2eDatabaseUrlFile(appPort);
+fs.writeFileSync(urlFile, database?.url ?? `postgres://postgres@127.0.0.1:${dbPort}/postgres?sslmode=disable`, {
+  mode: 0o600,
+});
 
 const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "launcher.ts"), "start"], {
   stdio: "inherit",
   env: {
     ...process.env,
-    PORT: process.env.E2E_PORT ?? "3100",
+    PORT: appPort,
     HOST: "127.0.0.1",
     JARVUS_DATA_DIR: dataDir,
-    JARVUS_DB_PORT: "0",
+    ...(dbPort ? { JARVUS_DB_PORT: String(dbPort) } : {}),
     INNGEST_LOCAL_PORT: process.env.E2E_INNGEST_PORT ?? "8388",
     INNGEST_LOCAL_UI_PORT: process.env.E2E_INNGEST_UI_PORT ?? "8389",
     AUTH_SECRET: "e2e-only-secret-that-is-at-least-32-characters",
@@ -67,6 +89,7 @@ async function stop(code: number) {
   await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(null)));
   await database?.drop().catch((error) => console.error("[e2e-server] drop failed", error));
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(urlFile, { force: true });
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));

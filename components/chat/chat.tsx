@@ -38,6 +38,12 @@ export function Chat({
   const [input, setInput] = useState("");
   const started = useRef(!isNew);
   const bottom = useRef<HTMLDivElement>(null);
+  // A first visit has no session yet. Establish it once, before anything is
+  // sent, so parallel first requests do not each mint a different guest user.
+  const session = useRef<Promise<unknown> | null>(null);
+  useEffect(() => {
+    session.current = fetch("/api/session", { cache: "no-store" }).catch(() => undefined);
+  }, []);
 
   const transport = useMemo(
     () =>
@@ -63,16 +69,17 @@ export function Chat({
 
   const busy = status === "submitted" || status === "streaming";
 
-  function submit(event?: React.FormEvent) {
+  async function submit(event?: React.FormEvent) {
     event?.preventDefault();
     const text = input.trim();
     if (!text || busy) return;
+    setInput("");
+    await session.current;
     if (!started.current) {
       started.current = true;
       // The conversation now exists: give it its own address without a reload.
       window.history.replaceState(null, "", `/chat/${conversationId}`);
     }
-    setInput("");
     void sendMessage({ text });
     setTimeout(() => window.dispatchEvent(new Event(CONVERSATIONS_CHANGED)), 300);
   }
@@ -133,7 +140,7 @@ export function Chat({
         <div ref={bottom} />
       </section>
 
-      <form className="composer" onSubmit={submit}>
+      <form className="composer" onSubmit={(e) => void submit(e)}>
         <textarea
           aria-label="Message"
           data-testid="composer-input"
@@ -142,7 +149,7 @@ export function Chat({
           rows={2}
           onChange={(e) => setInput(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === "Enter" && !e.shiftKey) submit(e);
+            if (e.key === "Enter" && !e.shiftKey) void submit(e);
           }}
         />
         {busy ? (

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { normalizeContent } from "@/lib/memory/normalize";
 import { getDb, type Database } from "../client";
 import { memories, memoryHistory, type MemoryType } from "../schema";
@@ -236,4 +236,83 @@ export async function getMemoryHistoryByMemoryId({
     .from(memoryHistory)
     .where(and(eq(memoryHistory.memoryId, memoryId), eq(memoryHistory.userId, userId)))
     .orderBy(asc(memoryHistory.createdAt), asc(memoryHistory.id));
+}
+
+export type MemoryCounts = Record<MemoryType, number>;
+
+/** Active memories of the user per type (zero for a type without any). */
+export async function countActiveMemoriesByUserId({ userId }: { userId: string }): Promise<MemoryCounts> {
+  const rows = await getDb()
+    .select({ type: memories.type, n: sql<number>`count(*)::int` })
+    .from(memories)
+    .where(and(eq(memories.userId, userId), isActiveMemory))
+    .groupBy(memories.type);
+  const counts: MemoryCounts = { episodic: 0, semantic: 0, procedural: 0 };
+  for (const r of rows) counts[r.type] = r.n;
+  return counts;
+}
+
+export type MemoryWithPredecessors = MemoryWithHistory & { predecessors: MemoryWithHistory[] };
+
+/**
+ * A memory with its history and the chain of memories it superseded: rows
+ * whose `superseded_by` points at it, transitively, the most recently
+ * superseded first, each with its own history. Predecessors the user deleted
+ * are left out but do not break the chain. Undefined when the memory is not
+ * the user's (or was deleted).
+ */
+export async function getMemoryWithPredecessorsById({
+  userId,
+  id,
+}: {
+  userId: string;
+  id: string;
+}): Promise<MemoryWithPredecessors | undefined> {
+  // One snapshot, so the chain and the histories agree with each other.
+  return getDb().transaction(
+    async (tx) => {
+      const [memory] = await tx
+        .select(memoryColumns)
+        .from(memories)
+        .where(and(eq(memories.id, id), eq(memories.userId, userId), isNull(memories.deletedAt)));
+      if (!memory) return undefined;
+      // `union` (not `union all`) drops rows already seen, so even a corrupt cycle ends.
+      const chain = await tx.execute<{ id: string }>(sql`
+        with recursive chain(id) as (
+          select ${memories.id} from ${memories}
+          where ${memories.supersededBy} = ${id} and ${memories.userId} = ${userId}
+          union
+          select m.id from ${memories} m join chain on m.superseded_by = chain.id
+          where m.user_id = ${userId}
+        )
+        select id from chain where id <> ${id}`);
+      const chainIds = chain.rows.map((r) => r.id);
+      const predecessors =
+        chainIds.length === 0
+          ? []
+          : await tx
+              .select(memoryColumns)
+              .from(memories)
+              .where(
+                and(
+                  eq(memories.userId, userId),
+                  inArray(memories.id, chainIds),
+                  isNull(memories.deletedAt),
+                ),
+              )
+              .orderBy(sql`${memories.invalidatedAt} desc nulls last`, desc(memories.createdAt), desc(memories.id));
+      const history = await tx
+        .select()
+        .from(memoryHistory)
+        .where(and(eq(memoryHistory.userId, userId), inArray(memoryHistory.memoryId, [id, ...predecessors.map((p) => p.id)])))
+        .orderBy(asc(memoryHistory.createdAt), asc(memoryHistory.id));
+      const historyOf = (memoryId: string) => history.filter((h) => h.memoryId === memoryId);
+      return {
+        ...memory,
+        history: historyOf(id),
+        predecessors: predecessors.map((p) => ({ ...p, history: historyOf(p.id) })),
+      };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
 }
