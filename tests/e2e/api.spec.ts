@@ -65,7 +65,7 @@ test.describe("HTTP API", () => {
 
     const malformed = await request.post("/api/chat", {
       headers: { "content-type": "application/json" },
-      data: "{ not json",
+      data: Buffer.from("{ not json"),
     });
     expect(malformed.status()).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: "bad_request:json", message: expect.any(String) });
