@@ -137,7 +137,8 @@ export const memories = pgTable(
     ...timestamps,
   },
   (t) => [
-    index("memories_user_id_type_idx").on(t.userId, t.type),
+    // valid_from last: retrieval reads a user's newest episodes without sorting them all.
+    index("memories_user_id_type_valid_from_idx").on(t.userId, t.type, t.validFrom),
     index("memories_user_id_key_idx").on(t.userId, t.key),
     index("memories_superseded_by_idx").on(t.supersededBy),
     index("memories_source_conversation_id_idx").on(t.sourceConversationId),

@@ -69,7 +69,8 @@ export class PGliteSessionQueue {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(item!.message, {
               onRawData: (data) => {
-                chunks.push(data);
+                // A view into PGlite's receive buffer, which the next chunk overwrites: keep a copy.
+                chunks.push(data.slice());
                 item!.onData(data);
               },
             }),

@@ -2,6 +2,7 @@ import { inngest } from "../client";
 import { turnCompleted } from "../events";
 import { getMemoryExtractor } from "@/lib/memory/extractors";
 import { extractType, finishTurn, loadTurn, markTurnFailed, storeType } from "@/lib/memory/pipeline";
+import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
 import type { MemoryExtractor } from "@/lib/memory/types";
 
 /** Attempts per step = retries + 1. Extraction calls a model, which fails transiently. */
@@ -54,6 +55,10 @@ export function createExtractMemories({
       };
 
       const status = await step.run("finish-turn", () => finishTurn(turn.turnId));
+      // After the turn is done: vectors only improve retrieval, so a failing
+      // embedding model must not fail the turn's memories (the next turn catches up).
+      // A no-op without an embedding model or pgvector.
+      await step.run("embed-memories", () => embedPendingMemories({ userId: turn.userId }));
       return { status, stored };
     },
   );

@@ -128,15 +128,18 @@ export async function finishTurn(turnId: string): Promise<"done" | "failed"> {
   return status;
 }
 
-/** onFailure: every job that did not finish is marked failed, so the UI can offer a retry. */
+/**
+ * onFailure: every job that did not finish is marked failed, so the UI can
+ * offer a retry. A run that failed after all three jobs were done (embedding)
+ * leaves the turn as it was.
+ */
 export async function markTurnFailed(turnId: string, error: unknown): Promise<void> {
-  const jobs = await getMemoryJobsByTurnId({ turnId });
-  for (const job of jobs) {
-    if (job.status !== "done" && job.status !== "failed") {
-      await failMemoryJob({ turnId, type: job.type, error: describe(error) });
-    }
+  const unfinished = (await getMemoryJobsByTurnId({ turnId })).filter((j) => j.status !== "done");
+  if (unfinished.length === 0) return;
+  for (const job of unfinished) {
+    if (job.status !== "failed") await failMemoryJob({ turnId, type: job.type, error: describe(error) });
   }
-  if (jobs.length > 0) await setTurnMemoryStatus({ id: turnId, status: "failed" });
+  await setTurnMemoryStatus({ id: turnId, status: "failed" });
 }
 
 function describe(error: unknown): string {

@@ -37,6 +37,7 @@ describe("extract-memories", () => {
       "store-semantic",
       "store-procedural",
       "finish-turn",
+      "embed-memories",
     ]);
     expect(result).toMatchObject({ status: "done" });
     const jobs = await getMemoryJobsByTurnId({ turnId: turn.turnId });

@@ -1,0 +1,458 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/client";
+import { memories, users, type MemoryType } from "@/db/schema";
+import { parseMemoryContext, renderMemoryContext } from "@/lib/ai/memory-context";
+import { resetEnvCache } from "@/lib/env";
+import { getMemoryContext } from "@/lib/memory/context";
+import { retrieveMemories, type RetrievedMemories } from "@/lib/memory/retrieval";
+import { estimateTokens } from "@/lib/memory/retrieval/budget";
+import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
+import { getFullTextCandidates } from "@/lib/memory/retrieval/queries";
+import { analyzeQuery } from "@/lib/memory/retrieval/text";
+import { detectVectorSupport } from "@/lib/memory/retrieval/vector";
+
+const DAY = 86_400_000;
+
+interface Seed {
+  type?: MemoryType;
+  key?: string | null;
+  content: string;
+  data?: Record<string, unknown>;
+  importance?: number;
+  validFrom?: Date;
+  invalidatedAt?: Date;
+  supersededBy?: string;
+  deletedAt?: Date;
+}
+
+/** A user of this test alone (the database is shared with other test files). */
+async function newUser(): Promise<string> {
+  const id = randomUUID();
+  await getDb().insert(users).values({ id });
+  return id;
+}
+
+/** Inserts memories as stored rows (consolidation is tested elsewhere); returns their ids in order. */
+async function seed(userId: string, rows: Seed[]): Promise<string[]> {
+  const values = rows.map((r) => ({
+    id: randomUUID(),
+    userId,
+    type: r.type ?? "semantic",
+    key: r.key ?? null,
+    content: r.content,
+    normalized: r.content.toLowerCase(),
+    data: r.data ?? { category: "other", value: null },
+    importance: r.importance ?? 0.5,
+    validFrom: r.validFrom ?? new Date(),
+    invalidatedAt: r.invalidatedAt ?? null,
+    supersededBy: r.supersededBy ?? null,
+    deletedAt: r.deletedAt ?? null,
+  }));
+  for (let i = 0; i < values.length; i += 500) await getDb().insert(memories).values(values.slice(i, i + 500));
+  return values.map((v) => v.id);
+}
+
+const PLACES = ["Porto", "Oslo", "Kyoto", "Denver", "Nairobi", "Quito", "Tallinn", "Hobart", "Cork", "Lyon"];
+const THINGS = ["jazz", "chess", "sourdough", "kayaking", "sci-fi novels", "board games", "gardening", "tea", "cycling", "sketching"];
+const VERBS = ["likes", "enjoys", "is learning about", "reads about", "collects books on"];
+
+/** Varied facts and episodes that share no content word with the queries below. */
+function distractors(n: number, now = Date.now()): Seed[] {
+  return Array.from({ length: n }, (_, i) => {
+    const thing = THINGS[i % THINGS.length]!;
+    const place = PLACES[(i * 7) % PLACES.length]!;
+    const validFrom = new Date(now - ((i * 37) % 400) * DAY - 10 * DAY);
+    if (i % 4 === 3) {
+      return {
+        type: "episodic" as const,
+        content: `User chatted about ${thing} and a weekend in ${place}; the assistant suggested ${THINGS[(i + 3) % THINGS.length]}.`,
+        data: { tools: [], topics: [thing] },
+        importance: 0.3,
+        validFrom,
+      };
+    }
+    return {
+      content: `User ${VERBS[i % VERBS.length]} ${thing} near ${place} (${i})`,
+      data: { category: "like", value: thing },
+      importance: 0.3 + (i % 5) / 10,
+      validFrom,
+    };
+  });
+}
+
+const render = (r: RetrievedMemories) =>
+  renderMemoryContext({ instructions: r.instructions, facts: r.facts, episodes: r.episodes });
+const idsOf = (r: RetrievedMemories) => [...r.instructions, ...r.facts, ...r.episodes].map((m) => m.id);
+
+// Text search only, unless a test says otherwise.
+const textOnly = { embeddingModel: null } as const;
+
+describe("retrieveMemories: text search", () => {
+  it("ranks the peanut allergy first among 200 distractors", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(200));
+    const [peanuts] = await seed(userId, [
+      {
+        content: "User is allergic to peanuts",
+        data: { category: "allergy", value: "peanuts" },
+        importance: 0.9,
+        validFrom: new Date(Date.now() - 300 * DAY),
+      },
+    ]);
+    const result = await retrieveMemories({ userId, query: "What am I allergic to?", ...textOnly });
+    expect(result.facts[0]).toMatchObject({ id: peanuts, category: "allergy", value: "peanuts" });
+  });
+
+  it("ranks a matching fact first among distractors, over an older and less important match", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(200));
+    const [best, weaker] = await seed(userId, [
+      { content: "User writes Rust for embedded firmware at work", importance: 0.8, validFrom: new Date(Date.now() - DAY) },
+      { content: "User once tried Rust", importance: 0.3, validFrom: new Date(Date.now() - 390 * DAY) },
+    ]);
+    const result = await retrieveMemories({ userId, query: "any tips for my rust firmware?", ...textOnly });
+    const ranked = result.facts.filter((f) => !f.core).map((f) => f.id);
+    expect(ranked[0]).toBe(best);
+    expect(ranked).toContain(weaker);
+    expect(ranked.indexOf(weaker!)).toBeGreaterThan(0);
+  });
+
+  it("finds a memory through a typo by trigram similarity, which full text misses", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(100));
+    const [lisbon] = await seed(userId, [{ content: "User is planning a trip to Lisbon in May" }]);
+    const query = "What about Lisbn?";
+    // Full text alone cannot see it: "lisbn" is no prefix of "lisbon".
+    const analyzed = analyzeQuery(query);
+    const fulltext = await getFullTextCandidates(getDb(), {
+      userId,
+      tsquery: analyzed.tsquery!,
+      wordTerms: analyzed.wordTerms,
+      perType: 30,
+    });
+    expect(fulltext.rows.map((r) => r.id)).not.toContain(lisbon);
+    expect(fulltext.wordMatched).toEqual([false]);
+
+    const result = await retrieveMemories({ userId, query, ...textOnly });
+    expect(result.facts[0]?.id).toBe(lisbon);
+  });
+
+  it("includes the most recent episodes besides the matching ones", async () => {
+    const userId = await newUser();
+    const now = Date.now();
+    const episodes = await seed(
+      userId,
+      Array.from({ length: 10 }, (_, i) => ({
+        type: "episodic" as const,
+        content: `User talked about the weather, conversation ${i}`,
+        data: { tools: [], topics: ["weather"] },
+        validFrom: new Date(now - (i + 1) * DAY),
+      })),
+    );
+    const [tax] = await seed(userId, [
+      {
+        type: "episodic",
+        content: "User asked how to file a tax return; the assistant listed the deadlines",
+        validFrom: new Date(now - 200 * DAY),
+      },
+    ]);
+    const result = await retrieveMemories({ userId, query: "the tax return again", ...textOnly });
+    const ids = result.episodes.map((e) => e.id);
+    expect(ids).toContain(tax);
+    expect(ids).toEqual(expect.arrayContaining(episodes.slice(0, 3)));
+    expect(ids).not.toContain(episodes[3]);
+    // Shown newest first, with the day the conversation happened.
+    expect(result.episodes[0]).toMatchObject({ id: episodes[0], date: new Date(now - DAY).toISOString().slice(0, 10) });
+    expect(result.episodes.at(-1)?.id).toBe(tax);
+  });
+
+  it("always offers all active instructions and the core profile, whatever the message", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(50));
+    const ids = await seed(userId, [
+      {
+        type: "procedural",
+        key: "address_as",
+        content: "Address the user as Captain",
+        data: { kind: "instruction", value: "Captain" },
+        importance: 0.8,
+      },
+      { type: "procedural", key: "response_format", content: "Answer in bullet points", data: { kind: "instruction", value: "bullet points" } },
+      { key: "name", content: "User's name is Zed", data: { category: "identity", value: "Zed" }, importance: 0.9 },
+      { key: "home_city", content: "User lives in Reykjavik", data: { category: "location", value: "Reykjavik" } },
+      { content: "User is allergic to shellfish", data: { category: "allergy", value: "shellfish" } },
+    ]);
+    const result = await retrieveMemories({ userId, query: "hello there", ...textOnly });
+    expect(result.instructions.map((i) => i.id).sort()).toEqual(ids.slice(0, 2).sort());
+    expect(result.instructions[0]).toMatchObject({ key: "address_as", value: "Captain" });
+    // Profile facts in key order (name first), then allergies.
+    expect(result.facts.slice(0, 3).map((f) => f.id)).toEqual(ids.slice(2, 5));
+    expect(result.facts.slice(0, 3).every((f) => f.core)).toBe(true);
+  });
+
+  it("never returns superseded, invalidated or deleted memories", async () => {
+    const userId = await newUser();
+    const [porto] = await seed(userId, [{ key: "home_city", content: "User lives in Porto", data: { category: "location", value: "Porto" } }]);
+    const gone = await seed(userId, [
+      // superseded by the Porto fact
+      { key: "home_city", content: "User lives in Lisbon", invalidatedAt: new Date(), supersededBy: porto },
+      // stopped instruction
+      { type: "procedural", key: "address_as", content: "Address the user as Captain Lisbon", invalidatedAt: new Date() },
+      // deleted by the user
+      { content: "User is allergic to Lisbon shellfish", data: { category: "allergy" }, deletedAt: new Date() },
+      { type: "episodic", content: "User planned a Lisbon trip", deletedAt: new Date() },
+      // a superseded_by without invalidated_at must not leak either
+      { content: "User loves Lisbon trams", supersededBy: porto },
+    ]);
+    const [kept] = await seed(userId, [{ content: "User loves Lisbon custard tarts" }]);
+    const result = await retrieveMemories({ userId, query: "Lisbon allergic shellfish captain trip trams", ...textOnly });
+    const ids = idsOf(result);
+    expect(ids).toContain(porto);
+    expect(ids).toContain(kept);
+    for (const id of gone) expect(ids).not.toContain(id);
+    expect(render(result)).not.toMatch(/Captain|shellfish|trams|Lisbon trip/);
+  });
+
+  it("never returns another user's memories", async () => {
+    const me = await newUser();
+    const other = await newUser();
+    await seed(other, [
+      { content: "User is allergic to peanuts", data: { category: "allergy", value: "peanuts" } },
+      { key: "name", content: "User's name is Ada", data: { category: "identity", value: "Ada" } },
+      { type: "procedural", key: "tone", content: "Be very formal", data: { kind: "instruction", value: "formal" } },
+      { type: "episodic", content: "User asked about peanut allergies" },
+    ]);
+    const [mine] = await seed(me, [{ content: "User is allergic to cats", data: { category: "allergy", value: "cats" } }]);
+    const result = await retrieveMemories({ userId: me, query: "am I allergic to peanuts? what's my name?", ...textOnly });
+    expect(idsOf(result)).toEqual([mine]);
+  });
+
+  it("keeps a 1000-memory store within a 2000-token budget, instructions first", async () => {
+    const userId = await newUser();
+    const instructionIds = await seed(
+      userId,
+      Array.from({ length: 5 }, (_, i) => ({
+        type: "procedural" as const,
+        key: `rule_${i}`,
+        content: `Keep answers short and mention the ${THINGS[i]} rule number ${i}`,
+        data: { kind: "instruction", value: null },
+      })),
+    );
+    await seed(userId, distractors(995));
+    const result = await retrieveMemories({ userId, query: "jazz chess tea near Porto and Kyoto", budgetTokens: 2000, ...textOnly });
+    const rendered = render(result);
+    expect(result.usedTokens).toBe(estimateTokens(rendered));
+    expect(result.usedTokens).toBeLessThanOrEqual(2000);
+    // The store holds far more than fits: the budget, not the candidate limits, is what stopped it.
+    expect(result.usedTokens).toBeGreaterThan(1500);
+    expect(result.instructions.map((i) => i.id).sort()).toEqual([...instructionIds].sort());
+
+    const tight = await retrieveMemories({ userId, query: "jazz chess tea near Porto", budgetTokens: 500, ...textOnly });
+    expect(tight.usedTokens).toBeLessThanOrEqual(500);
+    expect(tight.instructions).toHaveLength(5);
+    expect(tight.facts.length + tight.episodes.length).toBeLessThan(result.facts.length + result.episodes.length);
+  });
+});
+
+describe("getMemoryContext", () => {
+  afterEach(() => {
+    delete process.env.MEMORY_RETRIEVAL;
+    resetEnvCache();
+    vi.restoreAllMocks();
+  });
+
+  it("renders what was retrieved, in the format the offline model reads back", async () => {
+    const userId = await newUser();
+    await seed(userId, [
+      { key: "name", content: "User's name is Zed", data: { category: "identity", value: "Zed" } },
+      { type: "procedural", key: "address_as", content: "Address the user as Captain", data: { kind: "instruction", value: "Captain" } },
+    ]);
+    const context = await getMemoryContext({ userId, query: "what's my name?" });
+    expect(parseMemoryContext(context ?? "")).toMatchObject({
+      instructions: [{ key: "address_as", value: "Captain" }],
+      facts: [{ key: "name", value: "Zed", category: "identity" }],
+      episodes: [],
+    });
+  });
+
+  it("is undefined when nothing is remembered, and when retrieval is off", async () => {
+    const userId = await newUser();
+    expect(await getMemoryContext({ userId, query: "hi" })).toBeUndefined();
+    await seed(userId, [{ key: "name", content: "User's name is Zed" }]);
+    process.env.MEMORY_RETRIEVAL = "off";
+    resetEnvCache();
+    expect(await getMemoryContext({ userId, query: "what's my name?" })).toBeUndefined();
+  });
+
+  it("never throws into the chat: a failed retrieval is logged and gives undefined", async () => {
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    // Not a uuid: the database rejects the query.
+    await expect(getMemoryContext({ userId: "not-a-uuid", query: "what's my name?" })).resolves.toBeUndefined();
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining("retrieval failed"), expect.anything());
+  });
+});
+
+/**
+ * A deterministic "semantic" embedding server: words of one topic share an
+ * axis, so texts about the same topic are near whatever their words. (The
+ * shared test server hashes words, so only texts sharing words are near.)
+ */
+const TOPICS: string[][] = [
+  ["cello", "violin", "quartet", "orchestra", "instrument", "symphony", "musician"],
+  ["surf", "surfing", "waves", "ocean", "beach", "tide"],
+  ["mortgage", "bank", "loan", "savings", "budget", "interest"],
+  ["oven", "baking", "recipe", "flour", "roast", "kitchen"],
+];
+const DIMS = 32;
+
+function topicEmbedding(text: string): number[] {
+  const v = new Array<number>(DIMS).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    const topic = TOPICS.findIndex((t) => t.includes(word));
+    if (topic >= 0) {
+      v[topic]! += 1;
+    } else {
+      let h = 7;
+      for (const ch of word) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+      v[TOPICS.length + (h % (DIMS - TOPICS.length))]! += 0.3;
+    }
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
+}
+
+async function startTopicEmbeddingServer(): Promise<{ baseURL: string; requests: number; close(): Promise<void> }> {
+  const state = { requests: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      state.requests++;
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { input: string | string[]; model: string };
+      const inputs = Array.isArray(body.input) ? body.input : [body.input];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          object: "list",
+          data: inputs.map((text, index) => ({ object: "embedding", index, embedding: topicEmbedding(text) })),
+          model: body.model,
+          usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    get requests() {
+      return state.requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe("retrieveMemories: vector similarity", () => {
+  let server: Awaited<ReturnType<typeof startTopicEmbeddingServer>>;
+  const saved = { ...process.env };
+  let pgvectorAvailable = false;
+
+  beforeAll(async () => {
+    server = await startTopicEmbeddingServer();
+    process.env.OPENAI_BASE_URL = server.baseURL;
+    process.env.OPENAI_API_KEY = "test";
+    process.env.OPENAI_EMBEDDING_MODEL = "topic-embedding";
+    resetEnvCache();
+    const { rows } = await getDb().execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_available_extensions where name = 'vector'`,
+    );
+    pgvectorAvailable = (rows[0]?.n ?? 0) > 0;
+  });
+
+  afterAll(async () => {
+    for (const key of ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_EMBEDDING_MODEL"] as const) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+    resetEnvCache();
+    await server.close();
+  });
+
+  it("detects pgvector as the database has it, without assuming", async () => {
+    const support = await detectVectorSupport(getDb());
+    // Migration 0002 creates the extension and the table exactly where the extension is available.
+    expect(support).toEqual({ extension: pgvectorAvailable, table: pgvectorAvailable, available: pgvectorAvailable });
+  });
+
+  it("finds a memory with no words in common through its embedding, or falls back to text search", async () => {
+    const userId = await newUser();
+    await seed(userId, [
+      { content: "User goes surfing when the waves are high at the beach" },
+      { content: "User is saving for a mortgage with the bank" },
+      { content: "User bakes bread in a wood oven from an old recipe" },
+      ...distractors(60),
+    ]);
+    const [cello, deletedViolin] = await seed(userId, [
+      { content: "User performs in a cello quartet", data: { category: "like", value: "cello" } },
+      { content: "User practises violin daily", deletedAt: new Date() },
+    ]);
+    const [ownName] = await seed(userId, [{ key: "name", content: "User's name is Zed", data: { category: "identity", value: "Zed" } }]);
+    const query = "Which orchestra instrument do I play?";
+    expect(analyzeQuery(query).words).not.toContain("cello");
+
+    const stored = await embedPendingMemories({ userId });
+    const result = await retrieveMemories({ userId, query });
+    const ids = idsOf(result);
+    expect(ids).toContain(ownName); // the profile is there either way
+    expect(ids).not.toContain(deletedViolin);
+
+    if (pgvectorAvailable) {
+      // Every active memory embedded (deleted ones are not), one request per batch of 64.
+      expect(stored).toEqual({ embedded: 65 });
+      expect(result.vector).toBe("used");
+      expect(result.facts.filter((f) => !f.core)[0]?.id).toBe(cello);
+      // A second run finds nothing left to embed.
+      expect(await embedPendingMemories({ userId })).toEqual({ embedded: 0 });
+    } else {
+      expect(stored).toEqual({ embedded: 0, skipped: "no-pgvector" });
+      expect(result.vector).toBe("no-pgvector");
+      expect(ids).not.toContain(cello);
+    }
+  });
+
+  it("re-embeds an edited memory and ignores its stale vector until then", async () => {
+    if (!pgvectorAvailable) return; // nothing is embedded without pgvector (covered above)
+    const userId = await newUser();
+    const [memory] = await seed(userId, [{ content: "User performs in a cello quartet" }]);
+    await embedPendingMemories({ userId });
+    await getDb().execute(
+      sql`update memories set content = 'User goes surfing at dawn', updated_at = now() where id = ${memory}`,
+    );
+    const stale = await retrieveMemories({ userId, query: "Which orchestra instrument do I play?" });
+    expect(idsOf(stale)).not.toContain(memory);
+    expect(await embedPendingMemories({ userId })).toEqual({ embedded: 1 });
+    const fresh = await retrieveMemories({ userId, query: "ocean tide" });
+    expect(idsOf(fresh)).toContain(memory);
+  });
+
+  it("answers by text search when the embedding model fails", async () => {
+    const userId = await newUser();
+    const [peanuts] = await seed(userId, [{ content: "User is allergic to peanuts", data: { category: "allergy" } }]);
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { createOpenAI } = await import("@ai-sdk/openai");
+    // Nothing listens on port 9 of loopback.
+    const broken = createOpenAI({ apiKey: "test", baseURL: "http://127.0.0.1:9/v1" }).embedding("topic-embedding");
+    const result = await retrieveMemories({ userId, query: "am I allergic to anything", embeddingModel: broken });
+    expect(result.vector).toBe(pgvectorAvailable ? "failed" : "no-pgvector");
+    expect(result.facts.map((f) => f.id)).toEqual([peanuts]);
+    vi.restoreAllMocks();
+  });
+});
