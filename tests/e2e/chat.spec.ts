@@ -99,4 +99,33 @@ test.describe("chat", () => {
     expect(mine.status()).toBe(200);
     expect((await mine.json()).messages).toHaveLength(2);
   });
+
+  test("a failed reply shows an error with a retry that sends the message again", async ({ page }) => {
+    let failNext = true;
+    await page.route("**/api/chat", async (route) => {
+      if (!failNext) return route.fallback();
+      failNext = false;
+      await route.fulfill({
+        status: 503,
+        json: { code: "unavailable:chat", message: "The assistant is unavailable right now." },
+      });
+    });
+    const chat = new ChatPage(page);
+    await chat.gotoNew();
+    await chat.input.fill("What is 6 * 7?");
+    await chat.send.click();
+    const error = page.getByTestId("chat-error");
+    await expect(error).toContainText("The assistant is unavailable right now.");
+    await expect(chat.userMessages).toHaveCount(1);
+
+    await error.getByTestId("retry").click();
+    await expect(error).toHaveCount(0);
+    await chat.waitIdle();
+    await expect(chat.assistantMessages).toHaveCount(1);
+    await expect(chat.assistantMessages.first()).toContainText("42");
+    await expect(chat.userMessages).toHaveCount(1);
+    await page.reload();
+    await expect(chat.userMessages).toHaveCount(1);
+    await expect(chat.assistantMessages.first()).toContainText("42");
+  });
 });

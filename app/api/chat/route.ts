@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { convertToModelMessages, stepCountIs, streamText } from "ai";
+import {
+  convertToModelMessages,
+  createUIMessageStream,
+  createUIMessageStreamResponse,
+  stepCountIs,
+  streamText,
+} from "ai";
 import { after } from "next/server";
 import { claimConversation } from "@/db/queries/conversations";
 import { getMessageById, getMessagesByConversationId } from "@/db/queries/messages";
@@ -46,18 +52,7 @@ export const POST = withErrorHandling(async (request: Request) => {
   const chatModel = getChatModel();
   const turnId = randomUUID();
   const assistantMessageId = randomUUID();
-  const memoryContext = await getMemoryContext({ userId, query: text });
-
-  const result = streamText({
-    model: chatModel.model,
-    system: buildSystemPrompt({ memoryContext, now: new Date() }),
-    messages: await convertToModelMessages(uiMessages, { tools: chatTools }),
-    tools: chatTools,
-    stopWhen: stepCountIs(5),
-    onError: ({ error }) => console.error("[chat] model stream failed", error),
-  });
-  // Keep generating if the browser goes away, so the reply is still saved.
-  void result.consumeStream();
+  const modelMessages = await convertToModelMessages(uiMessages, { tools: chatTools });
 
   let settle: (message: ChatUIMessage | null) => void = () => {};
   const finished = new Promise<ChatUIMessage | null>((resolve) => (settle = resolve));
@@ -74,11 +69,34 @@ export const POST = withErrorHandling(async (request: Request) => {
     if (saved.turnId) await sendTurnCompleted({ turnId: saved.turnId, userId, conversationId: body.id });
   });
 
-  return result.toUIMessageStreamResponse<ChatUIMessage>({
+  const stream = createUIMessageStream<ChatUIMessage>({
     originalMessages: uiMessages,
-    generateMessageId: () => assistantMessageId,
-    messageMetadata: ({ part }) =>
-      part.type === "start" ? { turnId, model: chatModel.kind, createdAt: new Date().toISOString() } : undefined,
+    generateId: () => assistantMessageId,
+    execute: async ({ writer }) => {
+      // The reply opens at once with its turn id (the UI follows the turn's memory
+      // status from it); memory retrieval then runs while the client already listens.
+      writer.write({
+        type: "start",
+        messageId: assistantMessageId,
+        messageMetadata: { turnId, model: chatModel.kind, createdAt: new Date().toISOString() },
+      });
+      const memoryContext = await getMemoryContext({ userId, query: text });
+      const result = streamText({
+        model: chatModel.model,
+        system: buildSystemPrompt({ memoryContext, now: new Date() }),
+        messages: modelMessages,
+        tools: chatTools,
+        stopWhen: stepCountIs(5),
+        onFinish: () => writer.setOutcome({ status: "completed" }),
+        onError: ({ error }) => {
+          writer.setOutcome({ status: "failed", error });
+          console.error("[chat] model stream failed", error);
+        },
+      });
+      // Keep generating if the browser goes away, so the reply is still saved.
+      void result.consumeStream();
+      writer.merge(result.toUIMessageStream({ sendStart: false }));
+    },
     onFinish: ({ responseMessage, outcome }) => {
       const produced = responseMessage.parts.some((p) => p.type !== "step-start");
       settle(outcome.status === "completed" && produced ? responseMessage : null);
@@ -89,4 +107,5 @@ export const POST = withErrorHandling(async (request: Request) => {
       return "The assistant could not finish this reply. Your message was saved; try again.";
     },
   });
+  return createUIMessageStreamResponse({ stream });
 });

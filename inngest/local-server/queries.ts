@@ -1,0 +1,248 @@
+/**
+ * Read models behind the runs page and its JSON API (GET /api/runs, …).
+ * Field names are camelCase; times are ISO strings; durations are ms.
+ */
+import type { ServerContext } from "./context";
+
+export interface RunSummary {
+  id: string;
+  functionId: string;
+  functionName: string;
+  status: string;
+  eventId: string;
+  eventName: string;
+  attempts: number;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface StepView {
+  id: string;
+  name: string;
+  op: string;
+  status: string;
+  attempts: number;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  output?: unknown;
+  error?: unknown;
+}
+
+export interface PendingView {
+  stepId: string;
+  kind: string;
+  attempt: number;
+  runAt: string;
+  inFlight: boolean;
+  lastError: string | null;
+}
+
+export interface RunDetail extends RunSummary {
+  event: unknown;
+  output: unknown;
+  error: unknown;
+  steps: StepView[];
+  pending: PendingView[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+interface RunRowView {
+  id: string;
+  fn_id: string;
+  fn_name: string;
+  status: string;
+  event_id: string;
+  event: { name?: string };
+  retries: number;
+  created_at: Date;
+  started_at: Date | null;
+  ended_at: Date | null;
+  output?: unknown;
+  error?: unknown;
+}
+
+function summary(r: RunRowView): RunSummary {
+  const start = r.started_at ?? r.created_at;
+  return {
+    id: r.id,
+    functionId: r.fn_id,
+    functionName: r.fn_name,
+    status: r.status,
+    eventId: r.event_id,
+    eventName: r.event?.name ?? "",
+    attempts: r.retries + 1,
+    createdAt: r.created_at.toISOString(),
+    startedAt: iso(r.started_at),
+    endedAt: iso(r.ended_at),
+    durationMs: r.ended_at ? r.ended_at.getTime() - start.getTime() : null,
+  };
+}
+
+export async function listRuns(
+  ctx: ServerContext,
+  filter: { limit?: number; status?: string; functionId?: string; eventId?: string } = {},
+): Promise<RunSummary[]> {
+  const res = await ctx.db.query<RunRowView>(
+    `SELECT id, fn_id, fn_name, status, event_id, event, retries, created_at, started_at, ended_at
+     FROM ${ctx.t.runs}
+     WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR fn_id = $2) AND ($3::text IS NULL OR event_id = $3)
+     ORDER BY id DESC
+     LIMIT $4`,
+    [filter.status ?? null, filter.functionId ?? null, filter.eventId ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000)],
+  );
+  return res.rows.map(summary);
+}
+
+export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail | undefined> {
+  const { t } = ctx;
+  const run = await ctx.db.query<RunRowView>(`SELECT * FROM ${t.runs} WHERE id = $1`, [id]);
+  const r = run.rows[0];
+  if (!r) return undefined;
+  const [steps, pending] = await Promise.all([
+    ctx.db.query<{
+      hashed_id: string;
+      name: string;
+      op: string;
+      status: string;
+      attempts: number;
+      error: unknown;
+      started_at: Date;
+      ended_at: Date | null;
+      memo: { data?: unknown; error?: unknown } | null;
+      seq: string | null;
+    }>(
+      `SELECT s.hashed_id, s.name, s.op, s.status, s.attempts, s.error, s.started_at, s.ended_at, m.memo, m.seq
+       FROM ${t.steps} s LEFT JOIN ${t.memos} m ON m.run_id = s.run_id AND m.hashed_id = s.hashed_id
+       WHERE s.run_id = $1
+       ORDER BY m.seq NULLS LAST, s.started_at`,
+      [id],
+    ),
+    ctx.db.query<{ step_id: string; kind: string; attempt: number; run_at: Date; leased_until: Date | null; last_error: string | null; live: boolean }>(
+      `SELECT step_id, kind, attempt, run_at, leased_until, last_error, COALESCE(leased_until >= now(), false) AS live
+       FROM ${t.queue} WHERE run_id = $1 ORDER BY run_at`,
+      [id],
+    ),
+  ]);
+  return {
+    ...summary(r),
+    event: r.event,
+    output: r.output ?? null,
+    error: r.error ?? null,
+    steps: steps.rows.map((s) => {
+      const view: StepView = {
+        id: s.hashed_id,
+        name: s.name,
+        op: s.op,
+        status: s.status,
+        attempts: s.attempts,
+        startedAt: s.started_at.toISOString(),
+        endedAt: iso(s.ended_at),
+        durationMs: s.ended_at ? s.ended_at.getTime() - s.started_at.getTime() : null,
+      };
+      if (s.memo && "data" in s.memo) view.output = s.memo.data;
+      if (s.memo && "error" in s.memo) view.error = s.memo.error;
+      else if (s.error !== null) view.error = s.error;
+      return view;
+    }),
+    pending: pending.rows.map((p) => ({
+      stepId: p.step_id,
+      kind: p.kind,
+      attempt: p.attempt,
+      runAt: p.run_at.toISOString(),
+      inFlight: p.live,
+      lastError: p.last_error,
+    })),
+  };
+}
+
+export interface FunctionView {
+  id: string;
+  name: string;
+  appId: string;
+  appUrl: string;
+  syncedAt: string;
+  triggers: unknown;
+  config: unknown;
+  error: string | null;
+  ignoredOptions: string[];
+  runs: { total: number; active: number; failed: number };
+}
+
+export async function listFunctions(ctx: ServerContext): Promise<FunctionView[]> {
+  const { t } = ctx;
+  const res = await ctx.db.query<{
+    fn_id: string;
+    name: string;
+    app_id: string;
+    url: string;
+    synced_at: Date;
+    config: { triggers?: unknown };
+    config_error: string | null;
+    total: string;
+    active: string;
+    failed: string;
+  }>(
+    `SELECT f.fn_id, f.name, f.app_id, a.url, a.synced_at, f.config, f.config_error,
+            (SELECT count(*) FROM ${t.runs} r WHERE r.fn_id = f.fn_id) AS total,
+            (SELECT count(*) FROM ${t.runs} r WHERE r.fn_id = f.fn_id AND r.status IN ('queued', 'running')) AS active,
+            (SELECT count(*) FROM ${t.runs} r WHERE r.fn_id = f.fn_id AND r.status = 'failed') AS failed
+     FROM ${t.functions} f JOIN ${t.apps} a ON a.app_id = f.app_id
+     ORDER BY f.app_id, f.fn_id`,
+  );
+  return res.rows.map((f) => ({
+    id: f.fn_id,
+    name: f.name,
+    appId: f.app_id,
+    appUrl: f.url,
+    syncedAt: f.synced_at.toISOString(),
+    triggers: f.config.triggers ?? [],
+    config: f.config,
+    error: f.config_error,
+    ignoredOptions: ctx.registry.get(f.fn_id)?.ignored ?? [],
+    runs: { total: Number(f.total), active: Number(f.active), failed: Number(f.failed) },
+  }));
+}
+
+export interface EventView {
+  id: string;
+  name: string;
+  userId: string | null;
+  duplicateOf: string | null;
+  receivedAt: string;
+  payload: unknown;
+  runIds: string[];
+}
+
+export async function listEvents(ctx: ServerContext, filter: { limit?: number; name?: string } = {}): Promise<EventView[]> {
+  const { t } = ctx;
+  const res = await ctx.db.query<{
+    id: string;
+    name: string;
+    user_id: string | null;
+    duplicate_of: string | null;
+    received_at: Date;
+    payload: unknown;
+    run_ids: string[] | null;
+  }>(
+    `SELECT e.id, e.name, e.user_id, e.duplicate_of, e.received_at, e.payload,
+            (SELECT array_agg(r.id ORDER BY r.id) FROM ${t.runs} r WHERE r.event_id = e.id) AS run_ids
+     FROM ${t.events} e
+     WHERE ($1::text IS NULL OR e.name = $1)
+     ORDER BY e.id DESC
+     LIMIT $2`,
+    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000)],
+  );
+  return res.rows.map((e) => ({
+    id: e.id,
+    name: e.name,
+    userId: e.user_id,
+    duplicateOf: e.duplicate_of,
+    receivedAt: e.received_at.toISOString(),
+    payload: e.payload,
+    runIds: e.run_ids ?? [],
+  }));
+}

@@ -1,0 +1,194 @@
+/**
+ * The server's pure parts: the CEL subset, time strings, backoff, cron
+ * schedules, seeded event ids, reading SDK answers, and the CLI flags.
+ */
+import { decodeTime } from "ulid";
+import { describe, expect, it } from "vitest";
+import { retryDelayMs, transportRetryDelayMs } from "@/inngest/local-server/backoff";
+import { parseCli } from "@/inngest/local-server/config";
+import { nextCronTime, parseCron } from "@/inngest/local-server/cron";
+import { parseDuration, retryAfterMs, sleepDelayMs } from "@/inngest/local-server/durations";
+import { compileExpression, keyValue, matches } from "@/inngest/local-server/expressions";
+import { seededEventId } from "@/inngest/local-server/ids";
+import { buildCallBody, interpretResponse } from "@/inngest/local-server/protocol";
+import { compileFunction } from "@/inngest/local-server/registry";
+
+describe("CEL subset", () => {
+  const event = { name: "chat/turn.completed", data: { userId: "u1", n: 3, vip: true, tags: ["a", "b"], nested: { k: "v" } } };
+
+  it("evaluates paths, literals and operators", () => {
+    const t = (src: string, scope: Record<string, unknown> = { event }) => compileExpression(src, ["event", "async"]).evaluate(scope);
+    expect(t("event.data.userId")).toBe("u1");
+    expect(t("event.data.nested.k == 'v'")).toBe(true);
+    expect(t('event.data["userId"] == "u1"')).toBe(true);
+    expect(t("event.data.tags[1]")).toBe("b");
+    expect(t("event.data.n >= 3 && event.data.n < 4")).toBe(true);
+    expect(t("event.data.vip == true || event.data.missing == 1")).toBe(true);
+    expect(t("!(event.data.n == 3)")).toBe(false);
+    expect(t("event.data.userId in ['u1', 'u2']")).toBe(true);
+    expect(t("event.data.vip ? 'yes' : 'no'")).toBe("yes");
+    expect(t("event.data.n == '3'")).toBe(false); // no coercion, as in CEL
+    expect(t("event.data.n == -3")).toBe(false);
+    expect(t("async.data.k == event.data.nested.k", { event, async: { data: { k: "v" } } })).toBe(true);
+  });
+
+  it("treats a missing key as an error: false as a condition, short-circuited by && and ||", () => {
+    expect(matches(compileExpression("event.data.missing == 'x'"), { event })).toBe(false);
+    expect(matches(compileExpression("event.data.missing != 'x'"), { event })).toBe(false);
+    expect(matches(compileExpression("event.data.missing == 'x' || event.data.vip"), { event })).toBe(true);
+    expect(matches(compileExpression("event.data.vip == false && event.data.missing == 'x'"), { event })).toBe(false);
+  });
+
+  it("turns keys into strings; missing keys share the empty key", () => {
+    expect(keyValue(compileExpression("event.data.userId"), { event })).toBe("u1");
+    expect(keyValue(compileExpression("event.data.n"), { event })).toBe("3");
+    expect(keyValue(compileExpression("event.data.nested"), { event })).toBe('{"k":"v"}');
+    expect(keyValue(compileExpression("event.data.nope"), { event })).toBe("");
+  });
+
+  it("rejects what it does not support, loudly", () => {
+    expect(() => compileExpression("size(event.data.tags) > 1")).toThrow(/function calls/);
+    expect(() => compileExpression("event.data.n + 1 == 4")).toThrow(/unsupported/);
+    expect(() => compileExpression("event.data.tags.exists(t, t == 'a')")).toThrow(/function calls/);
+    expect(() => compileExpression("async.data.x == 1")).toThrow(/unknown identifier "async"/);
+    expect(() => compileExpression("1 < 2 < 3")).toThrow(/chained/);
+    expect(() => compileExpression("'unterminated")).toThrow(/unterminated/);
+  });
+});
+
+describe("time strings, retries and cron", () => {
+  it("reads Inngest time strings, sleepUntil dates and Retry-After values", () => {
+    expect(parseDuration("5s")).toBe(5_000);
+    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(parseDuration("2d")).toBe(172_800_000);
+    expect(parseDuration("1w")).toBe(604_800_000);
+    expect(parseDuration("500ms")).toBe(500);
+    expect(parseDuration("soon")).toBeUndefined();
+    expect(sleepDelayMs("2s")).toBe(2_000);
+    expect(sleepDelayMs("2030-01-01T00:00:10.000Z", Date.parse("2030-01-01T00:00:00.000Z"))).toBe(10_000);
+    expect(sleepDelayMs("2020-01-01T00:00:00.000Z")).toBe(0);
+    expect(retryAfterMs("30")).toBe(30_000);
+    expect(retryAfterMs("2030-01-01T00:01:00.000Z", Date.parse("2030-01-01T00:00:00.000Z"))).toBe(60_000);
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+
+  it("scales the real server's retry table and caps transport retries", () => {
+    const mid = () => 0.5; // no jitter
+    expect(retryDelayMs(0, 1, mid)).toBe(15_000);
+    expect(retryDelayMs(1, 1, mid)).toBe(30_000);
+    expect(retryDelayMs(4, 1, mid)).toBe(300_000);
+    expect(retryDelayMs(99, 1, mid)).toBe(7_200_000);
+    expect(retryDelayMs(0, 0.1, mid)).toBe(1_500);
+    expect(retryDelayMs(0, 1, () => 1)).toBe(16_500);
+    expect(transportRetryDelayMs(0)).toBe(200);
+    expect(transportRetryDelayMs(20)).toBe(5_000);
+  });
+
+  it("schedules crons in UTC by default, with TZ= prefixes and seconds", () => {
+    const now = new Date("2026-01-01T10:00:00.500Z");
+    expect(nextCronTime("* * * * * *", now).toISOString()).toBe("2026-01-01T10:00:01.000Z");
+    expect(nextCronTime("*/15 * * * *", now).toISOString()).toBe("2026-01-01T10:15:00.000Z");
+    expect(nextCronTime("TZ=Europe/Paris 0 9 * * *", now).toISOString()).toBe("2026-01-02T08:00:00.000Z");
+    expect(parseCron("CRON_TZ=America/New_York 0 0 * * *").tz).toBe("America/New_York");
+    expect(() => parseCron("not a cron")).toThrow();
+  });
+});
+
+describe("protocol", () => {
+  it("derives event ids from the SDK's seed deterministically", () => {
+    const seed = `1700000000000,${Buffer.alloc(10, 7).toString("base64")}`;
+    const a = seededEventId(seed, 0);
+    expect(a).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(decodeTime(a ?? "")).toBe(1700000000000);
+    expect(seededEventId(seed, 0)).toBe(a);
+    expect(seededEventId(seed, 1)).not.toBe(a);
+    expect(seededEventId("garbage", 0)).toBeUndefined();
+    expect(seededEventId(undefined, 0)).toBeUndefined();
+  });
+
+  it("builds call bodies without ctx.fn_id (which would switch on checkpointing)", () => {
+    const body = JSON.parse(
+      buildCallBody({
+        runId: "r1",
+        event: { name: "e", data: {} },
+        memos: [
+          { hashedId: "h1", memo: { data: 1 } },
+          { hashedId: "h2", memo: { error: { name: "Error", message: "x" } } },
+        ],
+        attempt: 2,
+        maxAttempts: 4,
+        disableImmediateExecution: true,
+        reqVersion: -1,
+      }),
+    );
+    expect(body).toEqual({
+      event: { name: "e", data: {} },
+      events: [{ name: "e", data: {} }],
+      steps: { h1: { data: 1 }, h2: { error: { name: "Error", message: "x" } } },
+      version: -1,
+      ctx: { run_id: "r1", attempt: 2, max_attempts: 4, disable_immediate_execution: true, use_api: false, stack: { stack: ["h1", "h2"], current: 2 } },
+    });
+    expect(body.ctx).not.toHaveProperty("fn_id");
+  });
+
+  it("reads the SDK's answers", () => {
+    const sdk = { "x-inngest-sdk": "inngest-js:v4.24.0", "x-inngest-req-version": "2" };
+    expect(interpretResponse({ status: 200, headers: sdk, body: '{"a":1}' })).toEqual({ kind: "completed", data: { a: 1 }, version: 2 });
+    expect(interpretResponse({ status: 206, headers: sdk, body: '{"op":"RunComplete","id":"x","data":1}' })).toMatchObject({ kind: "ops", ops: [{ op: "RunComplete" }] });
+    expect(
+      interpretResponse({ status: 206, headers: { ...sdk, "x-inngest-no-retry": "false", "retry-after": "30" }, body: '[{"op":"StepError","id":"s"}]' }),
+    ).toMatchObject({ kind: "ops", noRetry: false, retryAfter: "30" });
+    expect(interpretResponse({ status: 400, headers: { ...sdk, "x-inngest-no-retry": "true" }, body: '{"name":"NonRetriableError","message":"no"}' })).toMatchObject({
+      kind: "error",
+      noRetry: true,
+      error: { name: "NonRetriableError", message: "no" },
+    });
+    expect(interpretResponse({ status: 404, headers: {}, body: "<html>" })).toMatchObject({ kind: "error", noRetry: false, error: { message: "<html>" } });
+    expect(interpretResponse({ status: 502, headers: {}, body: "" })).toMatchObject({ error: { message: expect.stringMatching(/without the Inngest SDK/) } });
+    const streamed = JSON.stringify({ status: 200, headers: { "X-Inngest-Req-Version": "2" }, body: '"done"' });
+    expect(interpretResponse({ status: 201, headers: {}, body: `  ${streamed}` })).toEqual({ kind: "completed", data: "done", version: 2 });
+  });
+
+  it("compiles function configs: retries, triggers, flow control, ignored options", () => {
+    const def = compileFunction("app", {
+      id: "app-fn",
+      name: "fn",
+      triggers: [{ event: "a/b", expression: "event.data.x == 1" }, { event: "pre/*" }, { cron: "0 * * * *" }],
+      steps: { step: { id: "step", name: "step", runtime: { type: "http", url: "http://127.0.0.1:3000/api/inngest?fnId=app-fn&stepId=step" }, retries: { attempts: 2 } } },
+      concurrency: [{ limit: 1, key: "event.data.user" }, { limit: 5, scope: "account", key: "'openai'" }],
+      debounce: { period: "5s", timeout: "1m", key: "event.data.user" },
+      throttle: { limit: 1, period: "1s" },
+    });
+    expect(def.error).toBeUndefined();
+    expect(def.maxAttempts).toBe(3);
+    expect(def.triggers.map((t) => t.event ?? t.prefix ?? t.cron)).toEqual(["a/b", "pre/", "0 * * * *"]);
+    expect(def.concurrency.map((c) => [c.limit, c.scope])).toEqual([
+      [1, "fn"],
+      [5, "account"],
+    ]);
+    expect(def.debounce).toMatchObject({ periodMs: 5_000, timeoutMs: 60_000 });
+    expect(def.ignored).toEqual(["throttle"]);
+    expect(compileFunction("app", { id: "d", steps: { step: { runtime: { url: "http://x" } } } }).maxAttempts).toBe(5);
+    expect(compileFunction("app", { id: "e", triggers: [{ event: "x", expression: "size(x)" }], steps: { step: { runtime: { url: "http://x" } } } }).error).toMatch(/unsupported/);
+  });
+});
+
+describe("CLI", () => {
+  it("reads flags, then INNGEST_LOCAL_* env vars, then defaults", () => {
+    const cli = parseCli(
+      ["--port", "9000", "--app-url", "http://127.0.0.1:3000/api/inngest", "--app-url", "http://127.0.0.1:4000/api/inngest", "--sync-interval", "250ms", "--quiet"],
+      { INNGEST_LOCAL_UI_PORT: "0", INNGEST_LOCAL_PORT: "1234", DATABASE_URL: "postgres://x/y", INNGEST_LOCAL_SCHEMA: "s1" },
+    );
+    expect(cli.options).toMatchObject({
+      port: 9000,
+      uiPort: null,
+      databaseUrl: "postgres://x/y",
+      schema: "s1",
+      syncIntervalMs: 250,
+      quiet: true,
+      appUrls: ["http://127.0.0.1:3000/api/inngest", "http://127.0.0.1:4000/api/inngest"],
+    });
+    expect(() => parseCli(["--sync-interval", "often"], {})).toThrow(/duration/);
+    expect(() => parseCli(["--bogus"], {})).toThrow();
+  });
+});
