@@ -1,0 +1,110 @@
+/**
+ * The database a bench runs against.
+ *
+ * - BENCH_DATABASE_URL set: a fresh database of the bench's own on that server
+ *   (created here, dropped in close(), like tests/helpers/test-database.ts).
+ * - Otherwise embedded Postgres (in-memory PGlite over the wire protocol,
+ *   scripts/embedded-postgres.ts). By default it runs in a child process, as
+ *   under `npm run dev` (the launcher process holds PGlite, the app and the
+ *   local Inngest server are other processes); BENCH_PGLITE=inprocess puts it
+ *   on the bench's own thread instead.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+export interface BenchDatabase {
+  url: string;
+  /** "server" (BENCH_DATABASE_URL), "pglite-child" or "pglite-inprocess". */
+  kind: "server" | "pglite-child" | "pglite-inprocess";
+  /** The PGlite child's pid, for CPU accounting. */
+  pid?: number;
+  close(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function openBenchDatabase(): Promise<BenchDatabase> {
+  const serverUrl = process.env.BENCH_DATABASE_URL?.trim();
+  if (serverUrl) return createOnServer(serverUrl);
+  const mode = process.env.BENCH_PGLITE?.trim() || "child";
+  if (mode === "inprocess") {
+    const { startEmbeddedPostgres } = await import("@/scripts/embedded-postgres");
+    const embedded = await startEmbeddedPostgres();
+    return { url: embedded.url, kind: "pglite-inprocess", close: () => embedded.stop() };
+  }
+  if (mode !== "child") throw new Error(`BENCH_PGLITE must be "child" or "inprocess", got ${JSON.stringify(mode)}`);
+  return startPgliteChild();
+}
+
+async function createOnServer(serverUrl: string): Promise<BenchDatabase> {
+  const name = `jarvus_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    kind: "server",
+    async close() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      try {
+        // pg-pool's end() resolves before its sockets have closed: give the
+        // sessions a moment to leave, so FORCE only has stragglers to cut.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where datname = $1",
+            [name],
+          );
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** bench/lib/pglite-child.ts in its own node process; it exits when our stdin pipe closes. */
+async function startPgliteChild(): Promise<BenchDatabase> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(here, "pglite-child.ts")],
+    { stdio: ["pipe", "pipe", "inherit"], cwd: path.resolve(here, "..", "..") },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error("embedded Postgres child did not start within 60 s")), 60_000);
+    child.once("exit", (code) => reject(new Error(`embedded Postgres child exited early (code ${code})`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const m = /^READY (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url,
+    kind: "pglite-child",
+    pid: child.pid,
+    async close() {
+      child.stdin!.end(); // the child stops PGlite and exits
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
