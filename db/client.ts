@@ -18,7 +18,12 @@ export function getPool(): Pool {
         "No database configured: set DATABASE_URL (or POSTGRES_URL), or start the app with `npm run dev`, which starts embedded Postgres.",
       );
     }
-    globalForDb.jarvusPool = new Pool({ connectionString: url, max: 10 });
+    const pool = new Pool({ connectionString: url, max: 10 });
+    // An idle client that loses its connection (a database restart) emits
+    // "error" on the pool; unhandled, that would crash the process. The pool
+    // drops that client and the next query opens a new one.
+    pool.on("error", (error) => console.error("[db] idle connection lost", error.message));
+    globalForDb.jarvusPool = pool;
   }
   return globalForDb.jarvusPool;
 }

@@ -32,15 +32,19 @@ export const isActiveMemory: SQL = and(isNull(memories.invalidatedAt), isNull(me
 export async function getActiveMemoriesByUserId({
   userId,
   type,
+  limit,
 }: {
   userId: string;
   type?: MemoryType;
+  /** Newest first; at most this many. */
+  limit?: number;
 }): Promise<Memory[]> {
-  return getDb()
+  const query = getDb()
     .select(memoryColumns)
     .from(memories)
     .where(and(eq(memories.userId, userId), type ? eq(memories.type, type) : undefined, isActiveMemory))
     .orderBy(desc(memories.createdAt), desc(memories.id));
+  return limit === undefined ? query : query.limit(limit);
 }
 
 /** The user's memory, unless they deleted it; another user's id gives undefined. */

@@ -73,9 +73,9 @@ export async function extractType<T extends MemoryType>(
   try {
     const existing =
       extractor.kind === "llm"
-        ? (await getActiveMemoriesByUserId({ userId: turn.userId, type }))
-            .slice(0, EXISTING_MEMORIES_FOR_EXTRACTION)
-            .map((m) => ({ key: m.key, content: m.content }))
+        ? (
+            await getActiveMemoriesByUserId({ userId: turn.userId, type, limit: EXISTING_MEMORIES_FOR_EXTRACTION })
+          ).map((m) => ({ key: m.key, content: m.content }))
         : undefined;
     const result = await extractor.extract(type, {
       turnId: turn.turnId,
