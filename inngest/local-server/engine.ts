@@ -283,8 +283,8 @@ async function applyOps(ctx: ServerContext, tx: Tx, run: RunRow, item: LeasedIte
     }
   }
 
-  // Two or more new steps at once is a parallel plan: from now on the SDK must
-  // never run a step inline during discovery, or a pending sibling could run twice.
+  // Two or more new steps at once is a parallel plan: until the group is over the
+  // SDK must never run a step inline during discovery, or a pending sibling could run twice.
   if (!run.disable_immediate && (newWork.length > 1 || newWork.some((o) => o.opts?.parallelMode))) {
     run.disable_immediate = true;
     await tx.query(`UPDATE ${ctx.t.runs} SET disable_immediate = true WHERE id = $1`, [run.id]);
@@ -381,6 +381,14 @@ async function continueWith(
   const free = run.ck1 === null && run.ck2 === null;
   const leaseId = free ? newId() : undefined;
   const queued = await enqueue(ctx, tx, run, { kind: "call", stepId: next.stepId, onlyIfIdle: next.onlyIfIdle, leaseId, withMemos: !!leaseId && !knownMemos });
+  if (queued && next.onlyIfIdle && next.stepId === "step" && run.disable_immediate) {
+    // The parallel group is over and nothing else of the run is queued or in
+    // flight, so no planned sibling can run twice: let the SDK run the next
+    // single step inline again (one call per step instead of two). A new
+    // parallel plan switches it off again.
+    run.disable_immediate = false;
+    await tx.query(`UPDATE ${ctx.t.runs} SET disable_immediate = false WHERE id = $1`, [run.id]);
+  }
   if (!queued || !leaseId) return undefined;
   return {
     id: queued.id,

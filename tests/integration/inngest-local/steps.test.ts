@@ -65,6 +65,14 @@ beforeAll(async () => {
         });
         return after;
       }),
+      // Parallel, then single, then parallel again: inline execution comes back
+      // between groups and is switched off again for the second one.
+      inngest.createFunction({ id: "parallel-twice", triggers: [{ event: "test/parallel-twice" }] }, async ({ step }) => {
+        const first = await Promise.all(["qa", "qb"].map((id) => step.run(id, () => (bump(id), id))));
+        const mid = await step.run("q-mid", () => (bump("q-mid"), "m"));
+        const second = await Promise.all(["qc", "qd"].map((id) => step.run(id, () => (bump(id), id))));
+        return step.run("q-end", () => (bump("q-end"), [...first, mid, ...second].join("")));
+      }),
       inngest.createFunction({ id: "flaky", retries: 3, triggers: [{ event: "test/flaky" }] }, async ({ step }) => {
         return step.run("sometimes", () => {
           bump("flaky");
@@ -201,6 +209,14 @@ describe("local Inngest server: steps", () => {
     const steps = Object.fromEntries(run?.steps.map((s) => [s.name, s]) ?? []);
     expect(steps.pz?.attempts).toBe(2);
     expect(steps.after?.status).toBe("completed");
+  });
+
+  it("runs two parallel groups with a single step between them, each body once", async () => {
+    await h.client.send({ name: "test/parallel-twice", data: {} });
+    const [run] = await h.api.waitForEndedRuns(fnId("parallel-twice"));
+    expect(run?.status).toBe("completed");
+    expect(run?.output).toBe("qaqbmqcqd");
+    expect(["qa", "qb", "q-mid", "qc", "qd", "q-end"].map(count)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it("retries a failing step with backoff until it succeeds", async () => {
