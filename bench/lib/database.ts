@@ -10,10 +10,9 @@
  *   on the bench's own thread instead.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
+import { createDatabaseOnServer } from "@/tests/helpers/test-database";
 
 export interface BenchDatabase {
   url: string;
@@ -40,39 +39,8 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
 }
 
 async function createOnServer(serverUrl: string): Promise<BenchDatabase> {
-  const name = `jarvus_bench_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    kind: "server",
-    async close() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      try {
-        // pg-pool's end() resolves before its sockets have closed: give the
-        // sessions a moment to leave, so FORCE only has stragglers to cut.
-        for (let i = 0; i < 50; i++) {
-          const { rows } = await c.query<{ n: number }>(
-            "select count(*)::int as n from pg_stat_activity where datname = $1",
-            [name],
-          );
-          if (rows[0]!.n === 0) break;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const database = await createDatabaseOnServer(serverUrl, "jarvus_bench");
+  return { url: database.url, kind: "server", close: () => database.drop() };
 }
 
 /** bench/lib/pglite-child.ts in its own node process; it exits when our stdin pipe closes. */
