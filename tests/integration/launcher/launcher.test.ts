@@ -152,4 +152,19 @@ describe("launcher (npm run dev)", () => {
     third.child.kill("SIGINT");
     expect(await third.exited).toBe(0);
   }, 420_000);
+
+  it("`npm start` refuses to run without AUTH_SECRET, before starting anything", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts", "start"], {
+      env: { ...process.env, AUTH_SECRET: "", JARVUS_DATA_DIR: dataDir, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let output = "";
+    child.stdout!.on("data", (d) => (output += d));
+    child.stderr!.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/AUTH_SECRET is required/);
+    expect(output).not.toMatch(/embedded Postgres:/);
+  }, 60_000);
 });
