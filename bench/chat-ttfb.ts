@@ -38,6 +38,7 @@ import {
   type SqlExec,
 } from "./lib/memories";
 import { machineCpu, percentile, round, sleep, table } from "./lib/stats";
+import { freePort } from "@/scripts/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const MEMORIES = 10_000;
@@ -77,17 +78,6 @@ function cleanup(): Promise<void> {
     for (const stop of cleanups.reverse()) await stop().catch((e) => log(`cleanup failed: ${String(e)}`));
   })();
   return cleaning;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = http.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Inngest stand-in: `POST /e/<key>` answers as Inngest does; remembers each turn's conversation. */

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import net from "node:net";
 import path from "node:path";
 import { e2eDatabaseUrlFile } from "@/tests/helpers/e2e-db-url";
 import { createTestDatabase } from "@/tests/helpers/test-database";
+import { freePort } from "./ports";
 
 /**
  * The server Playwright tests run against: a production build served by the
@@ -40,18 +40,6 @@ function ensureBuild() {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
   });
   if (result.status !== 0) process.exit(result.status ?? 1);
-}
-
-/** A port nobody listens on right now, for the launcher's embedded Postgres. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 ensureBuild();

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { migrateDatabase } from "@/db/migrate";
@@ -7,6 +6,7 @@ import { databaseUrl, env } from "@/lib/env";
 import { loadDotEnv } from "./dotenv";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 import { acquireLock } from "./lock";
+import { isPortFree } from "./ports";
 import { supervise, type Supervised } from "./supervise";
 
 /**
@@ -151,14 +151,6 @@ async function startEmbedded(dataDir: string, preferredPort: number): Promise<Em
   const port = (await isPortFree(preferredPort)) ? preferredPort : 0;
   if (port === 0) log(`port ${preferredPort} is taken; embedded Postgres takes a free one`);
   return startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), port });
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-  });
 }
 
 function acquireLockOrFail(dataDir: string) {

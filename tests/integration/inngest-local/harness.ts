@@ -32,13 +32,7 @@ export function uniqueSchema(prefix: string): string {
   return `il_${prefix}_${randomBytes(3).toString("hex")}`;
 }
 
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
+export { freePort } from "@/scripts/ports";
 
 /** An HTTP server whose serve() handler can be swapped (re-sync tests) or taken down (crash tests). */
 export class TestApp {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "@/scripts/ports";
 
 /**
  * `npm run dev` as a newcomer runs it: no DATABASE_URL, no Inngest, nothing
@@ -15,16 +16,6 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jarvus-launcher-"));
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
