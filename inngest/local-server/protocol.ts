@@ -1,7 +1,7 @@
 /**
  * The executor side of the SDK's HTTP protocol (inngest 4.24.0): the request
  * body of a call and what each answer means. See
- * /work/shared/inngest-local-protocol.md §4–§8 for the verified details.
+ * the project's protocol brief (inngest-local-protocol.md, §4–§8) for the verified details.
  */
 import type { HttpClient, HttpResponse } from "./http-client";
 import { TransportError } from "./http-client";
