@@ -38,6 +38,7 @@ import {
   type SqlExec,
 } from "./lib/memories";
 import { machineCpu, percentile, round, sleep, table } from "./lib/stats";
+import { buildStatus } from "@/scripts/build-freshness";
 import { freePort } from "@/scripts/ports";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -304,11 +305,12 @@ function chat(server: Server, cookie: string, conversationId: string, question: 
 
 async function main(): Promise<number> {
   const started = Date.now();
-  if (!fs.existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+  const build = buildStatus(ROOT);
+  if (!build) {
     console.error("No production build (.next/BUILD_ID): run npm run build first.");
     return 1;
   }
-  const buildAge = buildStaleness();
+  const buildAge = { id: build.id, olderThanSources: build.stale };
 
   const db: BenchDatabase = await openBenchDatabase();
   cleanups.push(() => db.close());
@@ -500,21 +502,6 @@ async function main(): Promise<number> {
     for (const l of problemLines.slice(0, 5)) console.log(`  ${l.slice(0, 200)}`);
   }
   return 0;
-}
-
-function buildStaleness(): { id: string; olderThanSources: boolean } {
-  const buildFile = path.join(ROOT, ".next", "BUILD_ID");
-  const built = fs.statSync(buildFile).mtimeMs;
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
-    }
-  };
-  for (const dir of ["app", "components", "lib", "db", "inngest"]) if (fs.existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
-  return { id: fs.readFileSync(buildFile, "utf8").trim(), olderThanSources: newest > built };
 }
 
 const deadline = setTimeout(() => {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { e2eDatabaseUrlFile } from "@/tests/helpers/e2e-db-url";
 import { createTestDatabase } from "@/tests/helpers/test-database";
+import { buildStatus } from "./build-freshness";
 import { freePort } from "./ports";
 
 /**
@@ -13,27 +14,9 @@ import { freePort } from "./ports";
  * in a temporary data folder. Builds first when the build is missing or older
  * than the sources, so `npm test` works on a fresh checkout.
  */
-const sourceDirs = ["app", "components", "lib", "db", "inngest"];
-
-function newestSourceMtime(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else newest = Math.max(newest, fs.statSync(full).mtimeMs);
-    }
-  };
-  for (const dir of sourceDirs) if (fs.existsSync(dir)) walk(dir);
-  for (const file of ["next.config.mjs", "package-lock.json"]) {
-    if (fs.existsSync(file)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
 function ensureBuild() {
-  const buildId = path.join(".next", "BUILD_ID");
-  if (fs.existsSync(buildId) && fs.statSync(buildId).mtimeMs >= newestSourceMtime()) return;
+  const build = buildStatus();
+  if (build && !build.stale) return;
   console.log("[e2e-server] building the app (next build)…");
   const result = spawnSync(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "build"], {
     stdio: "inherit",
