@@ -120,7 +120,7 @@ export async function getTurnWithMessagesById({ id }: { id: string }) {
 }
 
 export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
-  await getDb().update(turns).set({ eventSentAt: sql`now()` }).where(eq(turns.id, id));
+  await markTurnsEventSent({ ids: [id] });
 }
 
 export async function markTurnsEventSent({ ids }: { ids: string[] }): Promise<void> {

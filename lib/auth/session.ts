@@ -1,6 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { createGuestUser, getUserById } from "@/db/queries/users";
+import { isUuid } from "@/lib/uuid";
 import { signSessionValue, verifySessionValue } from "./cookie";
 import { getAuthSecret } from "./secret";
 
@@ -30,10 +31,6 @@ export async function getOrCreateSession(): Promise<Session> {
     maxAge: ONE_YEAR_SECONDS,
   });
   return { userId: user.id };
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
 
 /**

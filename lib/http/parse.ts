@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 import { AppError } from "./errors";
 
 /** Reads a JSON body with a byte cap, then validates it. Nothing is changed on failure. */
@@ -33,7 +34,6 @@ export async function parseJsonBody<S extends z.ZodType>(
 
 /** Validates a uuid path parameter; anything else is simply not found. */
 export function parseUuidParam(value: string, surface: string): string {
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!uuid.test(value)) throw new AppError(`not_found:${surface}`, `No such ${surface}.`);
+  if (!isUuid(value)) throw new AppError(`not_found:${surface}`, `No such ${surface}.`);
   return value.toLowerCase();
 }

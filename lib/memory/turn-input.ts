@@ -1,3 +1,4 @@
+import { textOf } from "@/lib/chat/ui-messages";
 import type { ToolCallRecord } from "./types";
 
 interface PartLike {
@@ -10,13 +11,9 @@ interface PartLike {
   errorText?: string;
 }
 
-/** The text of a stored message's text parts. */
+/** The text of a stored message's text parts, trimmed. */
 export function textOfParts(parts: unknown[]): string {
-  return (parts as PartLike[])
-    .filter((p) => p.type === "text" && typeof p.text === "string")
-    .map((p) => p.text)
-    .join("\n")
-    .trim();
+  return textOf({ parts: parts as PartLike[] }).trim();
 }
 
 /** The finished tool calls of an assistant message (`tool-<name>` and dynamic tool parts). */
