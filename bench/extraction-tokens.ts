@@ -32,7 +32,7 @@
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { openBenchDatabase } from "./lib/database";
+import { openAppBenchDatabase } from "./lib/database";
 import { rng, round, table } from "./lib/stats";
 import { createUserWithConversation, saveChatTurn, turnSampler } from "./lib/turns";
 
@@ -121,12 +121,7 @@ function textOf(content: unknown): string {
 
 async function main() {
   const started = performance.now();
-  const db = await openBenchDatabase();
-  const { migrateDatabase } = await import("@/db/migrate");
-  await migrateDatabase(db.url);
-  process.env.DATABASE_URL = db.url;
-  const { resetEnvCache } = await import("@/lib/env");
-  resetEnvCache();
+  const db = await openAppBenchDatabase();
   const probe = new pg.Pool({ connectionString: db.url, max: 1 });
   probe.on("error", () => {}); // an idle connection cut at teardown must not crash the bench
 
@@ -136,8 +131,7 @@ async function main() {
   const { isPromptLike } = await import("@/lib/memory/extractors/offline/sentences");
   const { extractType, loadTurn, storeType, EXISTING_MEMORIES_FOR_EXTRACTION } = await import("@/lib/memory/pipeline");
   const { PROMPT_LIMITS } = await import("@/lib/memory/prompts/turn");
-  const { closeDb, getPool } = await import("@/db/client");
-  getPool().on("error", () => {}); // the app's pool has no listener; a connection cut at teardown would crash the bench
+  const { closeDb } = await import("@/db/client");
 
   let currentTurn = 0;
   const recorded: Recorded[] = [];

@@ -35,7 +35,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import pg from "pg";
-import { openBenchDatabase } from "./lib/database";
+import { openAppBenchDatabase } from "./lib/database";
 import { cpuSecondsOf, machineCpu, percentile, rng, round, sleep, summary, table } from "./lib/stats";
 import { createUserWithConversation, saveChatTurn, turnSampler, type TurnContent } from "./lib/turns";
 
@@ -91,12 +91,7 @@ interface Sent {
 
 async function main() {
   const started = performance.now();
-  const db = await openBenchDatabase();
-  const { migrateDatabase } = await import("@/db/migrate");
-  await migrateDatabase(db.url);
-  process.env.DATABASE_URL = db.url;
-  const { resetEnvCache } = await import("@/lib/env");
-  resetEnvCache();
+  const db = await openAppBenchDatabase();
   const probeUrl = new URL(db.url);
   probeUrl.searchParams.set("application_name", PROBE_APP_NAME);
   const probe = new pg.Pool({ connectionString: probeUrl.toString(), max: 1 });
@@ -133,8 +128,7 @@ async function main() {
   const { createExtractMemories } = await import("@/inngest/functions/extract-memories");
   const { createOfflineExtractor } = await import("@/lib/memory/extractors/offline");
   const { sendTurnCompleted } = await import("@/inngest/send");
-  const { closeDb, getPool } = await import("@/db/client");
-  getPool().on("error", () => {}); // the app's pool has no listener; a connection cut at teardown would crash the bench
+  const { closeDb } = await import("@/db/client");
   handler = serve({ client: inngest, functions: [createExtractMemories({ extractor: () => createOfflineExtractor() })] });
   const synced = await server.syncNow();
   if (synced.length === 0 || synced.some((s) => !s.ok)) {

@@ -38,6 +38,20 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   return startPgliteChild();
 }
 
+/**
+ * A migrated bench database that the app's own modules (db/client.ts, via
+ * lib/env.ts) use: for benches that run the app's code in-process.
+ */
+export async function openAppBenchDatabase(): Promise<BenchDatabase> {
+  const db = await openBenchDatabase();
+  const { migrateDatabase } = await import("@/db/migrate");
+  await migrateDatabase(db.url);
+  process.env.DATABASE_URL = db.url;
+  const { resetEnvCache } = await import("@/lib/env");
+  resetEnvCache();
+  return db;
+}
+
 async function createOnServer(serverUrl: string): Promise<BenchDatabase> {
   const database = await createDatabaseOnServer(serverUrl, "jarvus_bench");
   return { url: database.url, kind: "server", close: () => database.drop() };
