@@ -237,9 +237,10 @@ describe("offline model: streaming", () => {
       if (part.type === "text-delta") arrivals.push(performance.now() - started);
     }
     expect(arrivals).toHaveLength(4);
-    // Timers never fire early (allow 2 ms of clock rounding); no upper bound, machines can be slow.
-    expect(arrivals[3]!).toBeGreaterThanOrEqual(4 * 25 - 2);
-    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(23);
+    // Word i is emitted after i + 1 delays, each started once the previous word was out, and timers
+    // never fire early (allow 2 ms of clock rounding). Gaps between *arrivals* are not checked: a word
+    // delivered late makes the next gap short without any delay being skipped. No upper bound.
+    arrivals.forEach((at, i) => expect(at).toBeGreaterThanOrEqual((i + 1) * 25 - 2));
   });
 
   it("stops streaming when aborted", async () => {
