@@ -9,6 +9,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+/** An empty value (`KEY=` in a .env file) counts as unset. */
+const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optionalString,
@@ -22,6 +25,10 @@ const envSchema = z.object({
   OPENAI_MODEL: optionalString.transform((v) => v ?? "gpt-4o-mini"),
   OPENAI_EXTRACTION_MODEL: optionalString,
   OPENAI_EMBEDDING_MODEL: optionalString,
+  /** Vector size of OPENAI_EMBEDDING_MODEL; needed for models other than OpenAI's own. */
+  OPENAI_EMBEDDING_DIMENSIONS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(16_000).optional()),
+  /** "off": no embeddings at all, text search only (benchmarks compare). */
+  EMBEDDINGS: z.preprocess(blankAsUnset, z.enum(["on", "off"]).default("on")),
   INNGEST_DEV: optionalString,
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
@@ -34,6 +41,8 @@ const envSchema = z.object({
   INNGEST_LOCAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8289),
   MEMORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2000),
   MEMORY_RETRIEVAL: z.enum(["on", "off"]).default("on"),
+  /** How long a chat reply waits for its message's embedding before text search answers alone. */
+  MEMORY_QUERY_EMBEDDING_TIMEOUT_MS: z.preprocess(blankAsUnset, z.coerce.number().int().positive().default(250)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -18,7 +18,9 @@ import type { AddressInfo } from "node:net";
  *                   two pieces), a usage chunk when `stream_options.include_usage`, then `data: [DONE]`.
  *   otherwise     → one `chat.completion` JSON.
  * POST /v1/embeddings → `embedText()` vectors (bag-of-words hashing: equal texts get equal vectors, texts
- *                   sharing words get similar ones), `dimensions` from the request or the option.
+ *                   sharing words get similar ones), `dimensions` from the request or the option; or
+ *                   the `embed` option's vectors, after `embeddingDelayMs`; `embeddingError` answers an
+ *                   HTTP error instead.
  * The `/v1` prefix is optional. A `respond` that throws answers 500 with its message.
  */
 
@@ -72,6 +74,12 @@ export interface OpenAITestServerOptions {
   respond?: (request: ChatCompletionRequest, index: number) => ScriptedReply | Promise<ScriptedReply>;
   /** Vector length when a request names no `dimensions`. Default 64. */
   embeddingDimensions?: number;
+  /** Vectors for /v1/embeddings instead of embedText (e.g. "semantic" test vectors). */
+  embed?: (text: string, dimensions: number) => number[];
+  /** Wait this long before answering /v1/embeddings (timeouts). */
+  embeddingDelayMs?: number;
+  /** Answer /v1/embeddings with this error (429 and 5xx are retried by the AI SDK). */
+  embeddingError?: { status: number; message: string };
 }
 
 export interface OpenAITestServer {
@@ -79,6 +87,8 @@ export interface OpenAITestServer {
   baseURL: string;
   /** Every JSON body received (chat and embeddings), in order of arrival. */
   requests: any[];
+  /** The bodies of /v1/embeddings requests alone. */
+  embeddingRequests: any[];
   close(): Promise<void>;
 }
 
@@ -196,7 +206,12 @@ function answerChat(res: ServerResponse, request: ChatCompletionRequest, scripte
   res.end("data: [DONE]\n\n");
 }
 
-function answerEmbeddings(res: ServerResponse, body: Record<string, unknown>, defaultDimensions: number): void {
+function answerEmbeddings(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  defaultDimensions: number,
+  embed: (text: string, dimensions: number) => number[],
+): void {
   const input = body.input;
   const texts = typeof input === "string" ? [input] : Array.isArray(input) ? input.map(String) : null;
   if (!texts) return sendError(res, 400, "input must be a string or an array of strings");
@@ -204,7 +219,7 @@ function answerEmbeddings(res: ServerResponse, body: Record<string, unknown>, de
   const tokens = texts.reduce((sum, t) => sum + words(t).length, 0);
   sendJson(res, 200, {
     object: "list",
-    data: texts.map((text, index) => ({ object: "embedding", index, embedding: embedText(text, dimensions) })),
+    data: texts.map((text, index) => ({ object: "embedding", index, embedding: embed(text, dimensions) })),
     model: body.model,
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
@@ -214,6 +229,7 @@ export async function startOpenAITestServer(options: OpenAITestServerOptions = {
   const respond = options.respond ?? (() => reply.text("OK"));
   const dimensions = options.embeddingDimensions ?? 64;
   const requests: any[] = [];
+  const embeddingRequests: any[] = [];
   let chatIndex = 0;
 
   const server = createServer((req, res) => {
@@ -229,7 +245,12 @@ export async function startOpenAITestServer(options: OpenAITestServerOptions = {
         return sendError(res, 400, "The body is not JSON.");
       }
       requests.push(body);
-      if (path === "/embeddings") return answerEmbeddings(res, body, dimensions);
+      if (path === "/embeddings") {
+        embeddingRequests.push(body);
+        if (options.embeddingDelayMs) await new Promise((r) => setTimeout(r, options.embeddingDelayMs));
+        if (options.embeddingError) return sendError(res, options.embeddingError.status, options.embeddingError.message);
+        return answerEmbeddings(res, body, dimensions, options.embed ?? embedText);
+      }
       const index = chatIndex++;
       const request = body as ChatCompletionRequest;
       let scripted: ScriptedReply;
@@ -254,6 +275,7 @@ export async function startOpenAITestServer(options: OpenAITestServerOptions = {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
