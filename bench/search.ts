@@ -114,14 +114,14 @@ async function main(): Promise<void> {
       await getDb().execute(sql`analyze memories`);
       const seedSeconds = (Date.now() - seedStart) / 1000;
 
-      for (const q of qs.slice(0, WARMUP)) await retrieveMemories({ userId, query: q, embeddingModel: null });
+      for (const q of qs.slice(0, WARMUP)) await retrieveMemories({ userId, query: q, embedder: null });
       const times: number[] = [];
       let tokens = 0;
       let facts = 0;
       let episodes = 0;
       for (const query of qs) {
         const t0 = performance.now();
-        const r = await retrieveMemories({ userId, query, embeddingModel: null });
+        const r = await retrieveMemories({ userId, query, embedder: null });
         times.push(performance.now() - t0);
         tokens += r.usedTokens;
         facts += r.facts.length;

@@ -1,6 +1,7 @@
 import { relations, sql } from "drizzle-orm";
 import {
   bigint,
+  check,
   customType,
   index,
   integer,
@@ -173,6 +174,36 @@ export const memoryHistory = pgTable(
   ],
 );
 
+/**
+ * One vector per memory, of the model that made it (`model`, `dimensions`):
+ * vectors of different models are never compared, and a model change
+ * re-embeds in the background. `real[]` works on every Postgres; where
+ * pgvector is installed, an HNSW index per model is built on the cast
+ * `embedding::vector(<dimensions>)` (lib/memory/retrieval/vector.ts).
+ */
+export const memoryEmbeddings = pgTable(
+  "memory_embeddings",
+  {
+    memoryId: uuid("memory_id")
+      .primaryKey()
+      .references(() => memories.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    model: text("model").notNull(),
+    dimensions: integer("dimensions").notNull(),
+    embedding: real("embedding").array().notNull(),
+    // Drawn anew on every write, in commit order per user (writers hold a per-user lock):
+    // a process that caches a user's vectors reads only rows above the last revision it saw.
+    revision: bigint("revision", { mode: "number" }).generatedAlwaysAsIdentity(),
+    embeddedAt: timestamp("embedded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("memory_embeddings_user_id_model_revision_idx").on(t.userId, t.model, t.dimensions, t.revision),
+    check("memory_embeddings_dimensions_check", sql`cardinality(${t.embedding}) = ${t.dimensions}`),
+  ],
+);
+
 export type MemoryJobStatus = "pending" | "running" | "done" | "failed";
 
 export const memoryJobs = pgTable(
@@ -233,11 +264,16 @@ export const turnsRelations = relations(turns, ({ one, many }) => ({
 export const memoriesRelations = relations(memories, ({ one, many }) => ({
   user: one(users, { fields: [memories.userId], references: [users.id] }),
   history: many(memoryHistory),
+  embedding: one(memoryEmbeddings, { fields: [memories.id], references: [memoryEmbeddings.memoryId] }),
   sourceTurn: one(turns, { fields: [memories.sourceTurnId], references: [turns.id] }),
 }));
 
 export const memoryHistoryRelations = relations(memoryHistory, ({ one }) => ({
   memory: one(memories, { fields: [memoryHistory.memoryId], references: [memories.id] }),
+}));
+
+export const memoryEmbeddingsRelations = relations(memoryEmbeddings, ({ one }) => ({
+  memory: one(memories, { fields: [memoryEmbeddings.memoryId], references: [memories.id] }),
 }));
 
 export const memoryJobsRelations = relations(memoryJobs, ({ one }) => ({

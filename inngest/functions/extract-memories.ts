@@ -2,7 +2,7 @@ import { inngest } from "../client";
 import { turnCompleted } from "../events";
 import { getMemoryExtractor } from "@/lib/memory/extractors";
 import { extractType, finishTurn, loadTurn, markTurnFailed, storeType } from "@/lib/memory/pipeline";
-import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
+import { embedTurnMemories } from "@/lib/memory/retrieval/embeddings";
 import type { MemoryExtractor } from "@/lib/memory/types";
 
 /** Attempts per step = retries + 1. Extraction calls a model, which fails transiently. */
@@ -16,10 +16,13 @@ export const EXTRACT_MEMORIES_RETRIES = 3;
 export function createExtractMemories({
   extractor,
   store = storeType,
+  embed = embedTurnMemories,
 }: {
   extractor: () => MemoryExtractor;
   /** Consolidation; replaceable so tests can fail between store steps. */
   store?: typeof storeType;
+  /** Vectors of the turn's memories; replaceable so tests can use a failing embedder. */
+  embed?: typeof embedTurnMemories;
 }) {
   return inngest.createFunction(
     {
@@ -55,11 +58,10 @@ export function createExtractMemories({
       };
 
       const status = await step.run("finish-turn", () => finishTurn(turn.turnId));
-      // After the turn is done: vectors only improve retrieval, so a failing
-      // embedding model must not fail the turn's memories (the next turn catches up).
-      // A no-op without an embedding model or pgvector.
-      await step.run("embed-memories", () => embedPendingMemories({ userId: turn.userId }));
-      return { status, stored };
+      // After the turn is done, in a step of its own: a failing embedder never fails the
+      // turn's memories (embedTurnMemories does not throw; reembed-memories catches up).
+      const embedded = await step.run("embed-memories", () => embed({ userId: turn.userId }));
+      return { status, stored, embedded };
     },
   );
 }

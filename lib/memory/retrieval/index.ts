@@ -1,4 +1,3 @@
-import type { EmbeddingModel } from "ai";
 import { getDb } from "@/db/client";
 import {
   renderMemoryContext,
@@ -7,9 +6,9 @@ import {
   type MemoryInstruction,
 } from "@/lib/ai/memory-context";
 import { env } from "@/lib/env";
+import { getEmbedder, type Embedder } from "@/lib/memory/embedding";
 import { singleValuedSemanticKeys } from "@/lib/memory/types";
 import { estimateTokens, packByPriority } from "./budget";
-import { embedQuery } from "./embeddings";
 import {
   getActiveProceduralMemories,
   getCoreProfileFacts,
@@ -21,15 +20,14 @@ import {
 } from "./queries";
 import { fuseRankedLists, HALF_LIFE_DAYS, type RetrieverName } from "./scoring";
 import { analyzeQuery } from "./text";
-import { detectVectorSupport, embeddingModelId, getVectorCandidates, resolveEmbeddingModel } from "./vector";
+import { getVectorCandidates, type VectorQuery } from "./vector";
 
 /**
  * Memory retrieval for one chat message (DESIGN §4 step 2):
  *  - procedural: every active instruction and workflow;
  *  - semantic: the core profile (single-valued facts and allergies) plus the
- *    best matches for the message — full text, trigram and, when an
- *    embedding model and pgvector are both there, vector similarity, fused
- *    by scoring.ts;
+ *    best matches for the message — full text, trigram and, unless
+ *    embeddings are off, vector similarity, fused by scoring.ts;
  *  - episodic: the best matches plus the few most recent;
  * packed into the token budget in that priority (budget.ts). Only active
  * memories (not superseded, invalidated or deleted) of this user are read.
@@ -46,8 +44,6 @@ export const MAX_MATCHED_EPISODES = 8;
 export const RECENT_EPISODES = 3;
 /** Fuzzy (trigram) matching for at most this many words, each one a GIN trigram lookup. */
 export const MAX_FUZZY_WORDS = 4;
-/** The reply waits for the query embedding at most this long, then text search answers alone. */
-export const QUERY_EMBEDDING_TIMEOUT_MS = 2_000;
 
 /** The core profile: facts that hold one value (DESIGN §1), in the order they are shown. */
 export const CORE_PROFILE_KEYS: readonly string[] = singleValuedSemanticKeys;
@@ -68,8 +64,12 @@ export interface RetrievedEpisode extends MemoryEpisode {
   score: number;
 }
 
-/** Whether vector similarity took part, and if not, why. */
-export type VectorStatus = "used" | "no-embedding-model" | "no-pgvector" | "empty-query" | "failed";
+/**
+ * Whether vector similarity took part, and if not, why: embeddings off, an
+ * empty message, the query embedding took longer than
+ * MEMORY_QUERY_EMBEDDING_TIMEOUT_MS, or the embedder failed.
+ */
+export type VectorStatus = "used" | "off" | "empty-query" | "timeout" | "failed";
 
 export interface RetrievedMemories {
   instructions: RetrievedInstruction[];
@@ -87,8 +87,8 @@ export interface RetrieveOptions {
   query: string;
   /** Defaults to MEMORY_TOKEN_BUDGET. */
   budgetTokens?: number;
-  /** Defaults to the configured model (OPENAI_EMBEDDING_MODEL); null turns vector search off. */
-  embeddingModel?: EmbeddingModel | null;
+  /** Defaults to getEmbedder(); null turns vector search off. */
+  embedder?: Embedder | null;
   now?: Date;
 }
 
@@ -116,19 +116,32 @@ function toEpisode(row: CandidateRow, score: number): RetrievedEpisode {
   return { id: row.id, content: row.content, date: row.validFrom.toISOString().slice(0, 10), score };
 }
 
+/**
+ * The message's vector, or why there is none. The reply waits for it at most
+ * MEMORY_QUERY_EMBEDDING_TIMEOUT_MS; after that text search answers alone
+ * (the embedding, still computed, is dropped).
+ */
 async function queryEmbedding(
   options: RetrieveOptions,
-): Promise<{ status: VectorStatus; model?: string; embedding?: number[] }> {
-  const model = options.embeddingModel === undefined ? await resolveEmbeddingModel() : options.embeddingModel;
-  if (!model) return { status: "no-embedding-model" };
-  if (!(await detectVectorSupport(getDb())).available) return { status: "no-pgvector" };
-  if (options.query.trim() === "") return { status: "empty-query" };
+): Promise<{ status: VectorStatus; search?: Omit<VectorQuery, "userId" | "perType"> }> {
+  const signal = AbortSignal.timeout(env().MEMORY_QUERY_EMBEDDING_TIMEOUT_MS);
   try {
-    const embedding = await embedQuery(model, options.query, {
-      abortSignal: AbortSignal.timeout(QUERY_EMBEDDING_TIMEOUT_MS),
-    });
-    return { status: "used", model: embeddingModelId(model), embedding };
+    // Inside the try: a misconfigured embedder (unknown vector size) must not fail the reply.
+    const embedder = options.embedder === undefined ? getEmbedder() : options.embedder;
+    if (!embedder) return { status: "off" };
+    if (options.query.trim() === "") return { status: "empty-query" };
+    const [embedding] = await embedder.embed([options.query], { signal, priority: "query" });
+    return {
+      status: "used",
+      search: {
+        model: embedder.id,
+        dimensions: embedder.dimensions,
+        embedding: embedding!,
+        minSimilarity: embedder.minSimilarity,
+      },
+    };
   } catch (error) {
+    if (signal.aborted) return { status: "timeout" };
     console.warn("[memory] query embedding failed; retrieving by text search only", error);
     return { status: "failed" };
   }
@@ -161,15 +174,9 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
         .slice(0, MAX_FUZZY_WORDS);
       if (fuzzyWords.length > 0) await setFuzzyThreshold(tx);
       const trigram = await getTrigramCandidates(tx, { userId, words: fuzzyWords, perType: CANDIDATES_PER_LIST });
-      const nearest =
-        vector.embedding && vector.model
-          ? await getVectorCandidates(tx, {
-              userId,
-              model: vector.model,
-              embedding: vector.embedding,
-              perType: CANDIDATES_PER_LIST,
-            })
-          : [];
+      const nearest = vector.search
+        ? await getVectorCandidates(tx, { db: getDb(), userId, ...vector.search, perType: CANDIDATES_PER_LIST })
+        : [];
       const recent = await getRecentEpisodes(tx, { userId, limit: RECENT_EPISODES });
       return { procedural, core, fulltext, trigram, nearest, recent };
     },

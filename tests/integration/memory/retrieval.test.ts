@@ -1,8 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { memories, users, type MemoryType } from "@/db/schema";
 import { parseMemoryContext, renderMemoryContext } from "@/lib/ai/memory-context";
@@ -10,10 +7,8 @@ import { resetEnvCache } from "@/lib/env";
 import { getMemoryContext } from "@/lib/memory/context";
 import { retrieveMemories, type RetrievedMemories } from "@/lib/memory/retrieval";
 import { estimateTokens } from "@/lib/memory/retrieval/budget";
-import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
 import { getFullTextCandidates } from "@/lib/memory/retrieval/queries";
 import { analyzeQuery } from "@/lib/memory/retrieval/text";
-import { detectVectorSupport } from "@/lib/memory/retrieval/vector";
 
 const DAY = 86_400_000;
 
@@ -89,7 +84,7 @@ const render = (r: RetrievedMemories) =>
 const idsOf = (r: RetrievedMemories) => [...r.instructions, ...r.facts, ...r.episodes].map((m) => m.id);
 
 // Text search only, unless a test says otherwise.
-const textOnly = { embeddingModel: null } as const;
+const textOnly = { embedder: null } as const;
 
 describe("retrieveMemories: text search", () => {
   it("ranks the peanut allergy first among 200 distractors", async () => {
@@ -293,166 +288,5 @@ describe("getMemoryContext", () => {
     // Not a uuid: the database rejects the query.
     await expect(getMemoryContext({ userId: "not-a-uuid", query: "what's my name?" })).resolves.toBeUndefined();
     expect(logged).toHaveBeenCalledWith(expect.stringContaining("retrieval failed"), expect.anything());
-  });
-});
-
-/**
- * A deterministic "semantic" embedding server: words of one topic share an
- * axis, so texts about the same topic are near whatever their words. (The
- * shared test server hashes words, so only texts sharing words are near.)
- */
-const TOPICS: string[][] = [
-  ["cello", "violin", "quartet", "orchestra", "instrument", "symphony", "musician"],
-  ["surf", "surfing", "waves", "ocean", "beach", "tide"],
-  ["mortgage", "bank", "loan", "savings", "budget", "interest"],
-  ["oven", "baking", "recipe", "flour", "roast", "kitchen"],
-];
-const DIMS = 32;
-
-function topicEmbedding(text: string): number[] {
-  const v = new Array<number>(DIMS).fill(0);
-  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
-    const topic = TOPICS.findIndex((t) => t.includes(word));
-    if (topic >= 0) {
-      v[topic]! += 1;
-    } else {
-      let h = 7;
-      for (const ch of word) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-      v[TOPICS.length + (h % (DIMS - TOPICS.length))]! += 0.3;
-    }
-  }
-  const norm = Math.hypot(...v) || 1;
-  return v.map((x) => x / norm);
-}
-
-async function startTopicEmbeddingServer(): Promise<{ baseURL: string; requests: number; close(): Promise<void> }> {
-  const state = { requests: 0 };
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      state.requests++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { input: string | string[]; model: string };
-      const inputs = Array.isArray(body.input) ? body.input : [body.input];
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          object: "list",
-          data: inputs.map((text, index) => ({ object: "embedding", index, embedding: topicEmbedding(text) })),
-          model: body.model,
-          usage: { prompt_tokens: inputs.length, total_tokens: inputs.length },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    get requests() {
-      return state.requests;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-describe("retrieveMemories: vector similarity", () => {
-  let server: Awaited<ReturnType<typeof startTopicEmbeddingServer>>;
-  const saved = { ...process.env };
-  let pgvectorAvailable = false;
-
-  beforeAll(async () => {
-    server = await startTopicEmbeddingServer();
-    process.env.OPENAI_BASE_URL = server.baseURL;
-    process.env.OPENAI_API_KEY = "test";
-    process.env.OPENAI_EMBEDDING_MODEL = "topic-embedding";
-    resetEnvCache();
-    const { rows } = await getDb().execute<{ n: number }>(
-      sql`select count(*)::int as n from pg_available_extensions where name = 'vector'`,
-    );
-    pgvectorAvailable = (rows[0]?.n ?? 0) > 0;
-  });
-
-  afterAll(async () => {
-    for (const key of ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_EMBEDDING_MODEL"] as const) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-    resetEnvCache();
-    await server.close();
-  });
-
-  it("detects pgvector as the database has it, without assuming", async () => {
-    const support = await detectVectorSupport(getDb());
-    // Migration 0002 creates the extension and the table exactly where the extension is available.
-    expect(support).toEqual({ extension: pgvectorAvailable, table: pgvectorAvailable, available: pgvectorAvailable });
-  });
-
-  it("finds a memory with no words in common through its embedding, or falls back to text search", async () => {
-    const userId = await newUser();
-    await seed(userId, [
-      { content: "User goes surfing when the waves are high at the beach" },
-      { content: "User is saving for a mortgage with the bank" },
-      { content: "User bakes bread in a wood oven from an old recipe" },
-      ...distractors(60),
-    ]);
-    const [cello, deletedViolin] = await seed(userId, [
-      { content: "User performs in a cello quartet", data: { category: "like", value: "cello" } },
-      { content: "User practises violin daily", deletedAt: new Date() },
-    ]);
-    const [ownName] = await seed(userId, [{ key: "name", content: "User's name is Zed", data: { category: "identity", value: "Zed" } }]);
-    const query = "Which orchestra instrument do I play?";
-    expect(analyzeQuery(query).words).not.toContain("cello");
-
-    const stored = await embedPendingMemories({ userId });
-    const result = await retrieveMemories({ userId, query });
-    const ids = idsOf(result);
-    expect(ids).toContain(ownName); // the profile is there either way
-    expect(ids).not.toContain(deletedViolin);
-
-    if (pgvectorAvailable) {
-      // Every active memory embedded (deleted ones are not), one request per batch of 64.
-      expect(stored).toEqual({ embedded: 65 });
-      expect(result.vector).toBe("used");
-      expect(result.facts.filter((f) => !f.core)[0]?.id).toBe(cello);
-      // A second run finds nothing left to embed.
-      expect(await embedPendingMemories({ userId })).toEqual({ embedded: 0 });
-    } else {
-      expect(stored).toEqual({ embedded: 0, skipped: "no-pgvector" });
-      expect(result.vector).toBe("no-pgvector");
-      expect(ids).not.toContain(cello);
-    }
-  });
-
-  it("re-embeds an edited memory and ignores its stale vector until then", async () => {
-    if (!pgvectorAvailable) return; // nothing is embedded without pgvector (covered above)
-    const userId = await newUser();
-    const [memory] = await seed(userId, [{ content: "User performs in a cello quartet" }]);
-    await embedPendingMemories({ userId });
-    await getDb().execute(
-      sql`update memories set content = 'User goes surfing at dawn', updated_at = now() where id = ${memory}`,
-    );
-    const stale = await retrieveMemories({ userId, query: "Which orchestra instrument do I play?" });
-    expect(idsOf(stale)).not.toContain(memory);
-    expect(await embedPendingMemories({ userId })).toEqual({ embedded: 1 });
-    const fresh = await retrieveMemories({ userId, query: "ocean tide" });
-    expect(idsOf(fresh)).toContain(memory);
-  });
-
-  it("answers by text search when the embedding model fails", async () => {
-    const userId = await newUser();
-    const [peanuts] = await seed(userId, [{ content: "User is allergic to peanuts", data: { category: "allergy" } }]);
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    const { createOpenAI } = await import("@ai-sdk/openai");
-    // Nothing listens on port 9 of loopback.
-    const broken = createOpenAI({ apiKey: "test", baseURL: "http://127.0.0.1:9/v1" }).embedding("topic-embedding");
-    const result = await retrieveMemories({ userId, query: "am I allergic to anything", embeddingModel: broken });
-    expect(result.vector).toBe(pgvectorAvailable ? "failed" : "no-pgvector");
-    expect(result.facts.map((f) => f.id)).toEqual([peanuts]);
-    vi.restoreAllMocks();
   });
 });

@@ -1,0 +1,239 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import type { DbOrTx } from "@/db/queries/memories";
+
+/**
+ * Nearest-neighbour search where the database has no pgvector (Debian's
+ * PostgreSQL 15): each process keeps the users' unit vectors it has searched
+ * in memory and scans them exactly.
+ *
+ * Why not in SQL: cosine over `real[]` needs `unnest` per row, ~120 µs a row
+ * on PostgreSQL 15 here (1.2 s for 10k vectors). Here a scan costs ~2–3 µs per
+ * 512-dimension vector, in slices that yield to the event loop so other
+ * requests' streams keep flowing.
+ *
+ * Invalidation is one index lookup per search: every write draws a new
+ * `revision` (identity) under a per-user lock, so revisions commit in order
+ * per user, and a cache that has seen revision r only needs the rows above r.
+ * Rows of deleted memories may linger here; the caller's memories lookup
+ * drops them, as it drops inactive and stale ones.
+ *
+ * Limits: memory, 4 bytes per dimension per vector (2 KiB at 512), at most
+ * `maxBytes` per process across users (least recently searched users are
+ * evicted first); a user with more vectors than that is searched over the
+ * most recently embedded ones that fit. The first search of a user in a
+ * process loads all their vectors (~55 ms per 1k on PostgreSQL 15 here).
+ */
+
+export interface NearestVector {
+  memoryId: string;
+  /** As the database printed it, to compare again in SQL without loss. */
+  embeddedAt: string;
+  /** Cosine distance, 1 − similarity. */
+  distance: number;
+}
+
+export interface NearestQuery {
+  userId: string;
+  model: string;
+  dimensions: number;
+  /** Unit length, `dimensions` numbers. */
+  query: readonly number[];
+  limit: number;
+  /** Only vectors at least this similar. */
+  minSimilarity: number;
+}
+
+/** 128 MiB: ~65k vectors of 512 dimensions. */
+export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
+/** Vectors scanned between two yields to the event loop (~5–10 ms of work). */
+const SCAN_SLICE = 4096;
+
+class UserVectors {
+  ids: string[] = [];
+  embeddedAt: string[] = [];
+  rowOf = new Map<string, number>();
+  data: Float32Array;
+  revision = 0;
+  lastUsed = 0;
+  refreshing: Promise<void> | null = null;
+
+  constructor(readonly dimensions: number) {
+    this.data = new Float32Array(64 * dimensions);
+  }
+
+  clear(): void {
+    this.ids = [];
+    this.embeddedAt = [];
+    this.rowOf.clear();
+    this.data = new Float32Array(64 * this.dimensions);
+    this.revision = 0;
+  }
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+
+  upsert(memoryId: string, embeddedAt: string, vector: Float32Array): void {
+    let row = this.rowOf.get(memoryId);
+    if (row === undefined) {
+      row = this.ids.length;
+      if ((row + 1) * this.dimensions > this.data.length) {
+        const grown = new Float32Array(this.data.length * 2);
+        grown.set(this.data);
+        this.data = grown;
+      }
+      this.ids.push(memoryId);
+      this.embeddedAt.push(embeddedAt);
+      this.rowOf.set(memoryId, row);
+    } else {
+      this.embeddedAt[row] = embeddedAt;
+    }
+    this.data.set(vector, row * this.dimensions);
+  }
+}
+
+/**
+ * `array_send(real[])` is PostgreSQL's binary array format: a 20-byte header
+ * for one dimension, then per element a 4-byte length and a big-endian float4.
+ * Half the bytes of the text form, and no number parsing.
+ */
+function decodeUnitVector(bytes: Buffer, dimensions: number): Float32Array | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.byteLength !== 20 + dimensions * 8 || view.getInt32(0) !== 1 || view.getInt32(12) !== dimensions) {
+    return null;
+  }
+  const v = new Float32Array(dimensions);
+  let sum = 0;
+  for (let j = 0; j < dimensions; j++) {
+    const x = view.getFloat32(20 + j * 8 + 4);
+    v[j] = x;
+    sum += x * x;
+  }
+  const norm = Math.sqrt(sum);
+  if (!Number.isFinite(norm) || norm === 0) return null;
+  for (let j = 0; j < dimensions; j++) v[j]! /= norm;
+  return v;
+}
+
+export class VectorCache {
+  private users = new Map<string, UserVectors>();
+
+  constructor(readonly maxBytes = DEFAULT_MAX_BYTES) {}
+
+  /** Bytes of vectors held, across users. */
+  get bytes(): number {
+    let total = 0;
+    for (const entry of this.users.values()) total += entry.bytes;
+    return total;
+  }
+
+  /**
+   * `via` reads what is new: the caller's transaction when there is one (a
+   * second connection could wait on it), else the pool.
+   */
+  async nearest(via: DbOrTx, q: NearestQuery): Promise<NearestVector[]> {
+    if (q.query.length !== q.dimensions) throw new RangeError("the query vector has the wrong dimension");
+    const key = `${q.userId}|${q.model}|${q.dimensions}`;
+    let entry = this.users.get(key);
+    if (!entry) {
+      entry = new UserVectors(q.dimensions);
+      this.users.set(key, entry);
+    }
+    entry.lastUsed = Date.now();
+    await this.refresh(via, entry, q);
+    return scan(entry, q);
+  }
+
+  /** Brings the entry up to the latest committed revision; concurrent searches share one refresh. */
+  private refresh(via: DbOrTx, entry: UserVectors, q: NearestQuery): Promise<void> {
+    entry.refreshing ??= this.load(via, entry, q).finally(() => (entry.refreshing = null));
+    return entry.refreshing;
+  }
+
+  private async load(via: DbOrTx, entry: UserVectors, { userId, model, dimensions }: NearestQuery): Promise<void> {
+    const where = sql`user_id = ${userId} and model = ${model} and dimensions = ${dimensions}`;
+    const { rows: latest } = await via.execute<{ revision: string | null }>(
+      sql`select max(revision)::text as revision from memory_embeddings where ${where}`,
+    );
+    const revision = Number(latest[0]?.revision ?? 0);
+    if (revision <= entry.revision) return;
+    const maxRows = Math.floor(this.maxBytes / (4 * dimensions));
+    const rowsAbove = async (since: number) =>
+      (
+        await via.execute<{ memory_id: string; embedded_at: string; revision: string; bytes: Buffer }>(sql`
+          select memory_id, embedded_at::text as embedded_at, revision::text as revision,
+                 array_send(embedding) as bytes
+          from memory_embeddings
+          where ${where} and revision > ${since}
+          order by revision desc
+          limit ${maxRows}`)
+      ).rows;
+    let rows = await rowsAbove(entry.revision);
+    if (entry.count + rows.length > maxRows) {
+      // Past the limit: keep the most recently embedded vectors that fit.
+      entry.clear();
+      rows = await rowsAbove(0);
+    }
+    for (const row of rows) {
+      const vector = decodeUnitVector(row.bytes, dimensions);
+      if (vector) entry.upsert(row.memory_id, row.embedded_at, vector);
+    }
+    // Revisions commit in order per user, so every row up to the highest seen is here.
+    entry.revision = Math.max(revision, Number(rows[0]?.revision ?? 0));
+    this.evict(entry);
+  }
+
+  /** Least recently searched users go first, never the one being searched. */
+  private evict(keep: UserVectors): void {
+    let total = this.bytes;
+    if (total <= this.maxBytes) return;
+    const byAge = [...this.users.entries()].filter(([, e]) => e !== keep).sort(([, a], [, b]) => a.lastUsed - b.lastUsed);
+    for (const [key, entry] of byAge) {
+      if (total <= this.maxBytes) break;
+      this.users.delete(key);
+      total -= entry.bytes;
+    }
+  }
+}
+
+async function scan(entry: UserVectors, { query, limit, minSimilarity }: NearestQuery): Promise<NearestVector[]> {
+  const d = entry.dimensions;
+  const q = Float32Array.from(query);
+  const hits: Array<{ row: number; similarity: number }> = [];
+  const { data } = entry;
+  const count = entry.count;
+  for (let start = 0; start < count; start += SCAN_SLICE) {
+    if (start > 0) await yieldToEventLoop();
+    const end = Math.min(count, start + SCAN_SLICE);
+    for (let row = start; row < end; row++) {
+      const offset = row * d;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += data[offset + j]! * q[j]!;
+      if (dot >= minSimilarity) hits.push({ row, similarity: dot });
+    }
+  }
+  hits.sort((a, b) => b.similarity - a.similarity);
+  return hits.slice(0, limit).map(({ row, similarity }) => ({
+    memoryId: entry.ids[row]!,
+    embeddedAt: entry.embeddedAt[row]!,
+    distance: 1 - similarity,
+  }));
+}
+
+const caches = new WeakMap<Database, VectorCache>();
+
+/** One cache per database handle (pool), like the pool itself one per process. */
+export function vectorCacheFor(db: Database): VectorCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new VectorCache();
+    caches.set(db, cache);
+  }
+  return cache;
+}
