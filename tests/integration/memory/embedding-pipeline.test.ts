@@ -42,7 +42,18 @@ function hashingEmbedder(id: string): Embedder {
 describe("embed-memories, the pipeline's last step", () => {
   it("stores a vector of the offline model for each new fact and episode of the turn", async () => {
     const turn = await seedTurn({ userText: ZED });
-    const { result } = await extractEngine(createExtractMemories({ extractor: () => offline }), turn).execute();
+    // @inngest/test runs a step body more than once, some after execute() has returned: wait for all.
+    const runs: Promise<unknown>[] = [];
+    const fn = createExtractMemories({
+      extractor: () => offline,
+      embed: (args) => {
+        const run = embedTurnMemories(args);
+        runs.push(run);
+        return run;
+      },
+    });
+    const { result } = await extractEngine(fn, turn).execute();
+    await Promise.all(runs);
     const active = await getActiveMemoriesByUserId({ userId: turn.userId });
     const searchable = active.filter((m) => m.type !== "procedural");
     expect(searchable.length).toBeGreaterThanOrEqual(3);
