@@ -21,8 +21,12 @@ export const USE_LITE_DIMENSIONS = 512;
  * eat?" vs "User is allergic to peanuts": 0.31), unrelated ones ~0.0–0.2.
  */
 export const USE_LITE_MIN_SIMILARITY = 0.2;
-/** Texts per worker message: ~10–15 ms each, so a query never waits long behind a batch. */
-export const MAX_BATCH = 8;
+/**
+ * Texts per worker message. A query waits behind at most one batch, and
+ * batches of 4 cost about what batches of 8 or 16 do per text (~10–30 ms
+ * each on 2 busy cores), so 4 keeps that wait near 100 ms.
+ */
+export const MAX_BATCH = 4;
 /**
  * Inference time grows with length (~0.1 ms per character); memories are
  * short, and the opening of a long one says what it is about.
@@ -212,8 +216,10 @@ export class UseLiteEmbedder implements Embedder {
     if (this.inFlight || !this.worker || !this.ready) return;
     const parts: Batch["parts"] = [];
     let size = 0;
+    // A batch holds one priority: queries are never slowed down by background texts padding their batch.
+    const priority = this.queue[0]?.priority;
     for (const job of this.queue) {
-      if (size === MAX_BATCH) break;
+      if (size === MAX_BATCH || job.priority !== priority) break;
       const count = Math.min(job.texts.length - job.next, MAX_BATCH - size);
       if (count <= 0) continue;
       parts.push({ job, start: job.next, count });
