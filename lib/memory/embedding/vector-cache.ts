@@ -47,6 +47,8 @@ export interface NearestQuery {
 
 /** 128 MiB: ~65k vectors of 512 dimensions. */
 export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
+/** Rows per load query. */
+const LOAD_PAGE = 2_000;
 /** Vectors scanned between two yields to the event loop (~5–10 ms of work). */
 const SCAN_SLICE = 4096;
 
@@ -59,15 +61,19 @@ class UserVectors {
   lastUsed = 0;
   refreshing: Promise<void> | null = null;
 
-  constructor(readonly dimensions: number) {
-    this.data = new Float32Array(64 * dimensions);
+  constructor(
+    readonly dimensions: number,
+    /** Growth stops here: the cache's byte budget in rows. */
+    readonly maxRows: number,
+  ) {
+    this.data = new Float32Array(Math.min(64, maxRows) * dimensions);
   }
 
   clear(): void {
     this.ids = [];
     this.embeddedAt = [];
     this.rowOf.clear();
-    this.data = new Float32Array(64 * this.dimensions);
+    this.data = new Float32Array(Math.min(64, this.maxRows) * this.dimensions);
     this.revision = 0;
   }
 
@@ -84,7 +90,7 @@ class UserVectors {
     if (row === undefined) {
       row = this.ids.length;
       if ((row + 1) * this.dimensions > this.data.length) {
-        const grown = new Float32Array(this.data.length * 2);
+        const grown = new Float32Array(Math.min(this.data.length * 2, this.maxRows * this.dimensions));
         grown.set(this.data);
         this.data = grown;
       }
@@ -101,7 +107,9 @@ class UserVectors {
 /**
  * `array_send(real[])` is PostgreSQL's binary array format: a 20-byte header
  * for one dimension, then per element a 4-byte length and a big-endian float4.
- * Half the bytes of the text form, and no number parsing.
+ * Its hex form is about as long as the text form, but neither side formats
+ * or parses numbers: ~0.55 s against ~2 s (query and parse) for 10k vectors
+ * on PostgreSQL 15 here.
  */
 function decodeUnitVector(bytes: Buffer, dimensions: number): Float32Array | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -124,7 +132,14 @@ function decodeUnitVector(bytes: Buffer, dimensions: number): Float32Array | nul
 export class VectorCache {
   private users = new Map<string, UserVectors>();
 
-  constructor(readonly maxBytes = DEFAULT_MAX_BYTES) {}
+  constructor(
+    readonly maxBytes = DEFAULT_MAX_BYTES,
+    private readonly pageSize = LOAD_PAGE,
+  ) {}
+
+  private maxRowsOf(dimensions: number): number {
+    return Math.max(1, Math.floor(this.maxBytes / (4 * dimensions)));
+  }
 
   /** Bytes of vectors held, across users. */
   get bytes(): number {
@@ -142,7 +157,7 @@ export class VectorCache {
     const key = `${q.userId}|${q.model}|${q.dimensions}`;
     let entry = this.users.get(key);
     if (!entry) {
-      entry = new UserVectors(q.dimensions);
+      entry = new UserVectors(q.dimensions, this.maxRowsOf(q.dimensions));
       this.users.set(key, entry);
     }
     entry.lastUsed = Date.now();
@@ -163,29 +178,38 @@ export class VectorCache {
     );
     const revision = Number(latest[0]?.revision ?? 0);
     if (revision <= entry.revision) return;
-    const maxRows = Math.floor(this.maxBytes / (4 * dimensions));
-    const rowsAbove = async (since: number) =>
-      (
-        await via.execute<{ memory_id: string; embedded_at: string; revision: string; bytes: Buffer }>(sql`
-          select memory_id, embedded_at::text as embedded_at, revision::text as revision,
-                 array_send(embedding) as bytes
-          from memory_embeddings
-          where ${where} and revision > ${since}
-          order by revision desc
-          limit ${maxRows}`)
-      ).rows;
-    let rows = await rowsAbove(entry.revision);
-    if (entry.count + rows.length > maxRows) {
-      // Past the limit: keep the most recently embedded vectors that fit.
-      entry.clear();
-      rows = await rowsAbove(0);
-    }
-    for (const row of rows) {
-      const vector = decodeUnitVector(row.bytes, dimensions);
-      if (vector) entry.upsert(row.memory_id, row.embedded_at, vector);
+    const maxRows = entry.maxRows;
+    const { rows: counted } = await via.execute<{ n: number }>(sql`
+      select count(*)::int as n from (
+        select 1 from memory_embeddings where ${where} and revision > ${entry.revision} limit ${maxRows + 1}
+      ) above`);
+    const since = entry.count + (counted[0]?.n ?? 0) > maxRows ? 0 : entry.revision;
+    // Past the limit: start over with the most recently embedded vectors that fit.
+    if (since === 0) entry.clear();
+    let highest = 0;
+    let loaded = 0;
+    let below = Number.MAX_SAFE_INTEGER;
+    // Newest first, in pages: one result of 100k rows would hold ~0.8 GB of hex text at once.
+    while (loaded < maxRows) {
+      // Not `revision::text as revision`: ORDER BY would then sort the text ("999" after "1000").
+      const { rows } = await via.execute<{ memory_id: string; embedded_at: string; rev: string; bytes: Buffer }>(sql`
+        select memory_id, embedded_at::text as embedded_at, revision::text as rev, array_send(embedding) as bytes
+        from memory_embeddings
+        where ${where} and revision > ${since} and revision < ${below}
+        order by revision desc
+        limit ${Math.min(this.pageSize, maxRows - loaded)}`);
+      for (const row of rows) {
+        const vector = decodeUnitVector(row.bytes, dimensions);
+        if (vector) entry.upsert(row.memory_id, row.embedded_at, vector);
+      }
+      if (rows.length === 0) break;
+      highest = Math.max(highest, Number(rows[0]!.rev));
+      below = Number(rows.at(-1)!.rev);
+      loaded += rows.length;
+      if (rows.length < this.pageSize) break;
     }
     // Revisions commit in order per user, so every row up to the highest seen is here.
-    entry.revision = Math.max(revision, Number(rows[0]?.revision ?? 0));
+    entry.revision = Math.max(revision, highest);
     this.evict(entry);
   }
 

@@ -173,7 +173,7 @@ export const EXACT_SCAN_MAX_ROWS = 500;
  * model's gets a full list; below that, search falls back to an exact scan);
  * ef_search at the LIMIT keeps recall near exact.
  */
-export const HNSW_EF_SEARCH = VECTOR_SCAN_LIMIT;
+export const HNSW_EF_SEARCH = 2 * VECTOR_SCAN_LIMIT;
 export const HNSW_MAX_SCAN_TUPLES = 20_000;
 
 export interface VectorQuery {

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { getEmbedder, type Embedder } from "@/lib/memory/embedding";
 import { createOpenAIEmbedder } from "@/lib/memory/embedding/openai";
+import { VectorCache } from "@/lib/memory/embedding/vector-cache";
 import { USE_LITE_ID } from "@/lib/memory/embedding/use-lite";
 import { retrieveMemories } from "@/lib/memory/retrieval";
 import { embedPendingMemories, embedStaleMemories } from "@/lib/memory/retrieval/embeddings";
@@ -362,5 +363,51 @@ describe("large stores", () => {
 
   it("detects pgvector as the database has it", async () => {
     expect(await detectVectorSupport(getDb())).toEqual({ pgvector });
+  });
+});
+
+describe("the in-process vector cache (the search without pgvector)", () => {
+  const one = [1, 0, 0, 0, 0, 0, 0, 0];
+  const search = (userId: string, limit = 500) => ({ userId, ...SYNTHETIC, query: one, limit, minSimilarity: -1 });
+
+  it("holds at most its byte budget: a user beyond it is searched over their most recently embedded vectors", async () => {
+    const userId = await createUser();
+    // Revisions about to gain a digit (only ever moved forward): "999…" must not sort above "1000…".
+    await getDb().execute(sql`
+      select setval('memory_embeddings_revision_seq', (10 ^ (floor(log(last_value + 30)) + 1))::bigint - 30)
+      from memory_embeddings_revision_seq`);
+    await seedSyntheticVectors(userId, 120);
+    const { rows: newest } = await getDb().execute<{ id: string }>(sql`
+      select memory_id as id from memory_embeddings where user_id = ${userId} order by revision desc limit 50`);
+    // Pages of 7 rows: the load walks down the revisions page by page.
+    const cache = new VectorCache(50 * SYNTHETIC.dimensions * 4, 7);
+    const found = await cache.nearest(getDb(), search(userId));
+    expect(found).toHaveLength(50);
+    expect(new Set(found.map((n) => n.memoryId))).toEqual(new Set(newest.map((r) => r.id)));
+    expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes);
+  });
+
+  it("evicts the least recently searched user to make room, and reloads them when asked again", async () => {
+    const [a, b] = [await createUser(), await createUser()];
+    await seedSyntheticVectors(a, 40);
+    await seedSyntheticVectors(b, 40);
+    const cache = new VectorCache(60 * SYNTHETIC.dimensions * 4);
+    expect(await cache.nearest(getDb(), search(a))).toHaveLength(40);
+    expect(await cache.nearest(getDb(), search(b))).toHaveLength(40);
+    expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes);
+    expect(await cache.nearest(getDb(), search(a))).toHaveLength(40);
+  });
+
+  it("answers nearest first, with cosine distances", async () => {
+    const userId = await createUser();
+    await seedSyntheticVectors(userId, 25);
+    const found = await new VectorCache().nearest(getDb(), search(userId, 10));
+    expect(found).toHaveLength(10);
+    const distances = found.map((n) => n.distance);
+    expect(distances).toEqual([...distances].sort((x, y) => x - y));
+    const { rows } = await getDb().execute<{ d: number }>(sql`
+      select 1 - e.embedding[1] / sqrt((select sum(x * x) from unnest(e.embedding) x)) as d
+      from memory_embeddings e where e.memory_id = ${found[0]!.memoryId}`);
+    expect(found[0]!.distance).toBeCloseTo(Number(rows[0]!.d), 5);
   });
 });
