@@ -27,7 +27,7 @@ export async function eventsPage(ctx: ServerContext, query: URLSearchParams): Pr
   const events = found.slice(0, PAGE_SIZE);
   const last = events[events.length - 1];
   const table = events.length
-    ? `<table class="list"><colgroup><col style="width:34%"><col style="width:160px"><col style="width:30%"><col></colgroup>
+    ? `<table class="list"><colgroup><col style="width:34%"><col style="width:180px"><col style="width:30%"><col></colgroup>
 <thead><tr><th>Event</th><th>Received (UTC)</th><th>Runs</th><th>Payload</th></tr></thead><tbody>${events.map(row).join("")}</tbody></table>`
     : `<div class="empty">${q ? "No events match." : "No events yet."}</div>`;
   const pager =

@@ -40,7 +40,7 @@ function row(f: FunctionView): string {
 <td data-label="Function"><a href="${runs({})}"><strong>${esc(f.name)}</strong></a><div class="muted small mono">${esc(f.id)}</div>${notes}</td>
 <td data-label="Triggers"><div class="chips">${triggerChips(f.triggers)}</div></td>
 <td data-label="Config"><div class="chips">${flowChips(config)}</div></td>
-<td data-label="Runs"><a href="${runs({})}">${esc(f.runs.total)}</a> total<br><a href="${runs({ status: "running" })}">${esc(f.runs.active)}</a> active · <a href="${runs({ status: "failed" })}" class="${f.runs.failed ? "err" : ""}">${esc(f.runs.failed)}</a> failed</td>
+<td data-label="Runs"><a href="${runs({})}">${esc(f.runs.total)} total</a><div class="small"><a href="${runs({ status: "running" })}">${esc(f.runs.active)} active</a> · <a href="${runs({ status: "failed" })}" class="${f.runs.failed ? "err" : ""}">${esc(f.runs.failed)} failed</a></div></td>
 <td data-label="App">${esc(f.appId)}<div class="muted small">${esc(f.appUrl)}</div></td>
 </tr>`;
 }

@@ -68,6 +68,8 @@ export type Section = "runs" | "events" | "functions" | "send" | "none";
 
 export interface PageOptions {
   title: string;
+  /** A line under the title (ids). */
+  subtitle?: string;
   section: Section;
   mode: "dev" | "production";
   /** Shown right of the title. */
@@ -108,7 +110,7 @@ export function page(opts: PageOptions, body: string): string {
 ${opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : ""}
 <title>${esc(opts.title)} · Inngest local</title><style>${CSS}</style></head>
 <body class="${opts.bare ? "bare" : ""}">${chrome}<main>
-<header class="top"><h1>${esc(opts.title)}</h1>${opts.actions ? `<div class="actions">${opts.actions}</div>` : ""}</header>
+<header class="top"><div class="titles"><h1>${esc(opts.title)}</h1>${opts.subtitle ? `<div class="subtitle mono">${esc(opts.subtitle)}</div>` : ""}</div>${opts.actions ? `<div class="actions">${opts.actions}</div>` : ""}</header>
 ${notice}${body}</main></body></html>`;
 }
 
@@ -133,7 +135,8 @@ code,.mono,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 main{flex:1;min-width:0;padding:20px 28px 48px;max-width:1280px}
 .bare main{max-width:420px;margin:10vh auto 0;padding:20px}
 .top{display:flex;align-items:center;justify-content:space-between;gap:12px;flex-wrap:wrap;margin-bottom:14px}
-.top h1{font-size:20px;font-weight:600;margin:0;overflow-wrap:anywhere;min-width:0}
+.titles{min-width:0}.top h1{font-size:20px;font-weight:600;margin:0;overflow-wrap:anywhere}
+.subtitle{color:#6b7280;margin-top:2px;overflow-wrap:anywhere}
 .actions{display:flex;gap:8px;flex-wrap:wrap}
 h2{font-size:14px;font-weight:600;margin:0}
 .card{background:#fff;border:1px solid #e4e7eb;border-radius:8px;margin-bottom:16px;min-width:0}
@@ -186,16 +189,17 @@ details.step[open]>summary{background:#f8fafc}
 .bar.b-completed{background:#22c55e}.bar.b-failed{background:#f04438}.bar.b-retrying,.bar.b-running{background:#60a5fa}
 .bar.b-planned,.bar.b-sleeping,.bar.b-waiting{background:#fdb022}.bar.b-cancelled{background:#98a2b3}
 .dur{font-size:12px;color:#414651;text-align:right;white-space:nowrap}
-.step-detail{padding:4px 16px 14px;display:grid;gap:8px;min-width:0}
+.step-detail{padding:4px 16px 14px;display:grid;gap:8px;min-width:0}.step-detail>.badge{justify-self:start}
+.list td time{white-space:nowrap;font-size:13px}
 .signin{background:#fff;border:1px solid #e4e7eb;border-radius:10px;padding:24px}
 .signin input{width:100%}
 @media (max-width:760px){
   body{flex-direction:column}
-  .side{position:static;width:auto;height:auto;flex-direction:row;align-items:center;flex-wrap:wrap;gap:6px 10px;padding:10px 12px}
-  .brand{padding:0 4px 0 0}
-  .side nav{flex-direction:row;flex-wrap:wrap;gap:2px}
-  .side nav a{padding:5px 8px}.side nav a span{font-size:13px}
-  .side-foot{margin:0 0 0 auto;flex-direction:row;align-items:center;padding:0}
+  .side{position:static;width:auto;height:auto;display:grid;grid-template-columns:minmax(0,1fr) auto;grid-template-areas:"brand foot" "nav nav";align-items:center;gap:8px;padding:10px 12px}
+  .brand{grid-area:brand;padding:0}
+  .side nav{grid-area:nav;flex-direction:row;gap:2px;overflow-x:auto}
+  .side nav a{padding:5px 9px;white-space:nowrap}.side nav a svg{display:none}
+  .side-foot{grid-area:foot;margin:0;flex-direction:row;align-items:center;gap:10px;padding:0}
   main{padding:14px 12px 40px}
   table.list thead{display:none}
   table.list,table.list tbody,table.list tr,table.list td{display:block;width:100%}

@@ -118,7 +118,8 @@ ${links}</dl></section>`;
         : "";
   return page(
     {
-      title: `Run ${run.id}`,
+      title: run.functionName,
+      subtitle: `run ${run.id}`,
       section: "runs",
       mode: ctx.opts.mode,
       actions,
