@@ -46,11 +46,9 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(await readBody(req));
 }
 
-function errorPage(deps: DashboardDeps, title: string, text: string, opts: { bare?: boolean } = {}): string {
+export function errorPage(deps: DashboardDeps, title: string, text: string, opts: { bare?: boolean } = {}): string {
   return page({ title, section: "none", mode: deps.ctx.opts.mode, bare: opts.bare }, `<section class="card"><div class="card-body">${esc(text)}</div></section>`);
 }
-
-export { errorPage };
 
 export async function handleDashboard(deps: DashboardDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
   const { ctx } = deps;
