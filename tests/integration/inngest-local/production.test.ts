@@ -164,6 +164,7 @@ describe("local Inngest server, production mode: credentials", () => {
     expect((await get({ authorization: `Bearer ${sdkHashedKey(keys.signingKey)}` })).status).toBe(200);
     expect((await fetch(`${h.server.url}/v0/purge`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(401);
     expect((await fetch(`${h.server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${h.server.url}/dev`)).status).toBe(404); // a dev-mode probe: not a dev server
   });
 
   it("the dashboard needs a sign-in with the signing key; its cookie is httpOnly, SameSite=Strict and not the key", async () => {

@@ -116,6 +116,11 @@ describe("local Inngest server: sync", () => {
     }
   });
 
+  it("answers the Dev Server's probes: /health and /dev", async () => {
+    expect(await (await fetch(`${h.server.url}/health`)).json()).toMatchObject({ ok: true, mode: "dev" });
+    expect((await fetch(`${h.server.url}/dev`)).status).toBe(200);
+  });
+
   it("POST /v0/sync re-syncs on demand and reports the result", async () => {
     const res = await fetch(`${h.server.url}/v0/sync`, { method: "POST" });
     expect(res.status).toBe(200);

@@ -12,7 +12,8 @@ import { nextCronTime, parseCron } from "@/inngest/local-server/cron";
 import { parseDuration, retryAfterMs, sleepDelayMs } from "@/inngest/local-server/durations";
 import { compileExpression, keyValue, matches } from "@/inngest/local-server/expressions";
 import { seededEventId } from "@/inngest/local-server/ids";
-import { buildCallBody, interpretResponse } from "@/inngest/local-server/protocol";
+import type { HttpClient, HttpResponse } from "@/inngest/local-server/http-client";
+import { buildCallBody, callApp, interpretResponse } from "@/inngest/local-server/protocol";
 import { compileFunction } from "@/inngest/local-server/registry";
 import { bearerMatches, dashboardToken, isThisKey, parseSigningKey, signatureHeader, verifySignature } from "@/inngest/local-server/signing";
 import { gcra } from "@/inngest/local-server/throttle";
@@ -212,6 +213,18 @@ describe("signing", () => {
     expect(isThisKey(key, "cd".repeat(32))).toBe(false);
     expect(dashboardToken(key)).not.toContain(key.material);
     expect(dashboardToken(key)).not.toBe(key.hashed);
+  });
+
+  it("checks the signature of the inner answer of a streamed (201) response", async () => {
+    const answer = (res: HttpResponse): HttpClient => ({ request: async () => res, close() {} });
+    const security = { signingKey: key };
+    const inner = (headers: Record<string, string>) => ({ status: 201, headers: {}, body: `  ${JSON.stringify({ status: 200, headers, body: '"done"' })}` });
+    const signed = inner({ "X-Inngest-Signature": signatureHeader(key, '"done"'), "X-Inngest-Req-Version": "2" });
+    expect(await callApp(answer(signed), security, "http://app", "{}", 1_000)).toEqual({ kind: "completed", data: "done", version: 2 });
+    expect(await callApp(answer(inner({})), security, "http://app", "{}", 1_000)).toMatchObject({ kind: "error", error: { message: expect.stringMatching(/^response signature missing/) } });
+    expect(await callApp(answer(inner({})), { signingKey: null }, "http://app", "{}", 1_000)).toMatchObject({ kind: "completed" });
+    const rejected = { status: 401, headers: {}, body: '{"message":"Unauthorized"}' };
+    expect(await callApp(answer(rejected), security, "http://app", "{}", 1_000)).toMatchObject({ kind: "error", noRetry: false, error: { message: expect.stringMatching(/rejected the request signature/) } });
   });
 
   it("refuses keys that are not hex, or too short", () => {
