@@ -52,7 +52,7 @@ function timeline(run: RunDetail): string {
     const throttled = run.pending.some((p) => p.throttled);
     spans.push({
       label: "Queued",
-      meta: throttled ? "waiting for its throttle" : "until the first call",
+      meta: throttled ? "waiting for its throttle" : run.throttleKey ? `throttled function (${esc(run.throttleKey)})` : "until the first call",
       status: started ? "completed" : "queued",
       start: created,
       end: created + waited,

@@ -77,7 +77,7 @@ ${q.refresh ? `<input type="hidden" name="refresh" value="1">` : ""}
 ${q.q || q.functionId || q.status || q.showCron ? `<a href="/runs" class="small">Clear</a>` : ""}
 </form>`;
   const table = runs.length
-    ? `<table class="list"><colgroup><col style="width:110px"><col><col style="width:27%"><col style="width:20%"><col style="width:180px"><col style="width:90px"></colgroup>
+    ? `<table class="list"><colgroup><col style="width:104px"><col><col style="width:218px"><col style="width:17%"><col style="width:176px"><col style="width:86px"></colgroup>
 <thead><tr><th>Status</th><th>Function</th><th>Run</th><th>Event</th><th>Queued (UTC)</th><th>Duration</th></tr></thead>
 <tbody>${runs.map(row).join("")}</tbody></table>`
     : `<div class="empty">${q.q || q.functionId || q.status ? "No runs match." : "No runs yet."}${q.showCron ? "" : " Cron runs are hidden."}</div>`;
