@@ -21,6 +21,7 @@ import { withTransaction } from "./db";
 import { ingestEvents, parseEventBody } from "./events";
 import { apiAuthorized, crossSite, eventKeyAccepted, hostAllowed, registrationAuthorized } from "./guards";
 import { HttpError, readJson, sendHtml, sendJson } from "./http-util";
+import { serverKind } from "./protocol";
 import { registerApp } from "./sync";
 
 export interface MainServerDeps extends ApiDeps {
@@ -36,7 +37,7 @@ function fail(res: http.ServerResponse, status: number, error: string): void {
 
 export function createMainServer(deps: MainServerDeps): http.Server {
   const { ctx } = deps;
-  const kind = ctx.opts.signingKey ? "cloud" : "dev";
+  const kind = serverKind({ signingKey: ctx.opts.signingKey });
   return http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;

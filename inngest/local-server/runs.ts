@@ -106,7 +106,7 @@ export async function createRun(ctx: ServerContext, tx: Tx, fn: FunctionDef, eve
 
   const [c1, c2] = concurrencyKeys(fn, event);
   const throttleKey = fn.throttle ? throttleKeyFor(fn, fn.throttle, event) : null;
-  const waits = throttleKey !== null && fn.throttle !== undefined && !(await admitOnCreate(ctx, tx, fn.id, fn.throttle, throttleKey));
+  const waits = fn.throttle && throttleKey !== null ? !(await admitOnCreate(ctx, tx, fn.id, fn.throttle, throttleKey)) : false;
   // Runs without a concurrency key may start at once in this worker; runs
   // with one wait for the dispatcher, which enforces the limits.
   const direct = !waits && !c1 && !c2 && ctx.direct.reserve();

@@ -52,10 +52,6 @@ export function badge(status: string): string {
   return `<span class="badge s-${esc(status)}">${esc(status)}</span>`;
 }
 
-export function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 4)}…${id.slice(-6)}` : id;
-}
-
 /** A POST form with one button: the dashboard's actions. */
 export function actionButton(action: string, label: string, opts: { danger?: boolean; fields?: Record<string, string> } = {}): string {
   const fields = Object.entries(opts.fields ?? {})
