@@ -93,7 +93,13 @@ async function main() {
         // Production: signed like self-hosted Inngest; the app runs in the SDK's cloud mode, which
         // verifies every call's signature, and finds the server through INNGEST_BASE_URL.
         const keys = inngestKeys(e.JARVUS_DATA_DIR, { signingKey: e.INNGEST_SIGNING_KEY, eventKey: e.INNGEST_EVENT_KEY });
-        Object.assign(childEnv, { INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey, INNGEST_BASE_URL: inngestUrl });
+        Object.assign(childEnv, {
+          INNGEST_SIGNING_KEY: keys.signingKey,
+          INNGEST_EVENT_KEY: keys.eventKey,
+          INNGEST_BASE_URL: inngestUrl,
+          // The URL the SDK registers comes from the sync request's Host unless this pins it.
+          INNGEST_SERVE_ORIGIN: appUrl,
+        });
         Object.assign(serverEnv, { INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey });
         delete childEnv.INNGEST_DEV;
       } else {

@@ -210,3 +210,40 @@ test.describe("what the user said is stored or refused, never acknowledged and l
     await atHeaders.finish;
   });
 });
+
+test.describe("the Inngest endpoint under npm start", () => {
+  test("is in cloud mode: unsigned calls are refused with 401 and no stack trace or path", async ({ playwright, baseURL }) => {
+    const outsider = await playwright.request.newContext({ baseURL });
+    // Dev mode would describe itself here (`mode: "dev"`); cloud mode shows nothing unsigned.
+    const introspection = await outsider.get("/api/inngest");
+    expect(introspection.status()).toBe(401);
+    expect(await introspection.text()).not.toContain('"mode"');
+    const event = { name: "chat/turn.completed", data: { userId: crypto.randomUUID(), conversationId: crypto.randomUUID(), turnId: crypto.randomUUID() } };
+    const attempts = [
+      outsider.post("/api/inngest?fnId=jarvus-extract-memories&stepId=step", {
+        data: { event, events: [event], steps: {}, ctx: { run_id: "r", attempt: 0, stack: { stack: [] } }, version: 2 },
+      }),
+      // No preflight needed for text/plain: what a web page could send.
+      outsider.post("/api/inngest?fnId=jarvus-extract-memories&stepId=step", { headers: { "content-type": "text/plain" }, data: "{" }),
+      outsider.post("/api/inngest?fnId=jarvus-extract-memories&stepId=step", {
+        headers: { "x-inngest-signature": `t=${Math.floor(Date.now() / 1000)}&s=${"0".repeat(64)}` },
+        data: { event, events: [event], steps: {}, ctx: { run_id: "r", attempt: 0 }, version: 2 },
+      }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect([401, 500]).toContain(res.status());
+      const body = await res.text();
+      expect(body).not.toMatch(/\bat \S+ \(|\/work\/|node_modules|\.next\//);
+      expect(body).not.toContain(event.data.turnId);
+    }
+    expect((await attempts[0]!).status()).toBe(401);
+    await outsider.dispose();
+  });
+});
+
+test("the session cookie is Secure behind HTTPS", async ({ playwright, baseURL }) => {
+  const viaHttps = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { "x-forwarded-proto": "https" } });
+  const cookie = (await viaHttps.get("/api/session")).headers()["set-cookie"] ?? "";
+  expect(cookie).toMatch(/;\s*Secure/i);
+  await viaHttps.dispose();
+});
