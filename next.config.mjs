@@ -10,6 +10,11 @@ const nextConfig = {
   // pg and PGlite are Node libraries with optional native/wasm parts; keep them out of the bundle.
   serverExternalPackages: ["pg", "@electric-sql/pglite"],
   poweredByHeader: false,
+  experimental: {
+    // proxy.ts makes Next buffer request bodies, silently cut at this size (default 10 MB). Above
+    // MAX_IMPORT_BYTES (25 MiB, app/api/import/schema.ts), so a larger upload still reads as too large (413).
+    proxyClientMaxBodySize: 26 * 1024 * 1024,
+  },
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },

@@ -30,18 +30,45 @@ export const users = pgTable("users", {
   ...timestamps,
 });
 
+export type ImportFormat = "jarvus" | "chatgpt";
+
+/** One upload of conversation history (POST /api/import); its turns carry its id. */
+export const imports = pgTable(
+  "imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    format: text("format").$type<ImportFormat>().notNull(),
+    // What this upload added (a re-import of the same history adds nothing).
+    conversations: integer("conversations").notNull().default(0),
+    turns: integer("turns").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index("imports_user_id_idx").on(t.userId)],
+);
+
 export const conversations = pgTable(
   "conversations",
   {
-    // Client-made uuid (the chat page creates it before the first message).
+    // Client-made uuid (the chat page creates it before the first message); derived from
+    // import_key for imported ones.
     id: uuid("id").primaryKey(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
+    // Imported history: `ext:<externalId>` or `sha:<content hash>`, so re-imports find it again.
+    importKey: text("import_key"),
+    importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
     ...timestamps,
   },
-  (t) => [index("conversations_user_id_updated_at_idx").on(t.userId, t.updatedAt)],
+  (t) => [
+    index("conversations_user_id_updated_at_idx").on(t.userId, t.updatedAt),
+    uniqueIndex("conversations_user_id_import_key_idx").on(t.userId, t.importKey),
+    index("conversations_import_id_idx").on(t.importId),
+  ],
 );
 
 export type MessageRole = "user" | "assistant";
@@ -73,6 +100,8 @@ export const messages = pgTable(
 );
 
 export type TurnMemoryStatus = "pending" | "processing" | "done" | "failed";
+/** Where a turn came from: a live chat, or imported history (its events are throttled). */
+export type TurnSource = "chat" | "import";
 
 export const turns = pgTable(
   "turns",
@@ -87,9 +116,10 @@ export const turns = pgTable(
     userMessageId: text("user_message_id")
       .notNull()
       .references(() => messages.id, { onDelete: "cascade" }),
-    assistantMessageId: text("assistant_message_id")
-      .notNull()
-      .references(() => messages.id, { onDelete: "cascade" }),
+    // Null only for imported history that ends with the user's words (no reply to pair them with).
+    assistantMessageId: text("assistant_message_id").references(() => messages.id, { onDelete: "cascade" }),
+    source: text("source").$type<TurnSource>().notNull().default("chat"),
+    importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
     memoryStatus: text("memory_status").$type<TurnMemoryStatus>().notNull().default("pending"),
     // When the memory event was last handed to Inngest (outbox bookkeeping).
     eventSentAt: timestamp("event_sent_at", { withTimezone: true }),
@@ -106,6 +136,7 @@ export const turns = pgTable(
     index("turns_user_message_id_idx").on(t.userMessageId),
     index("turns_assistant_message_id_idx").on(t.assistantMessageId),
     index("turns_memory_status_created_at_idx").on(t.memoryStatus, t.createdAt),
+    index("turns_import_id_idx").on(t.importId),
   ],
 );
 
@@ -223,6 +254,12 @@ export const rateLimits = pgTable("rate_limits", {
 export const usersRelations = relations(users, ({ many }) => ({
   conversations: many(conversations),
   memories: many(memories),
+  imports: many(imports),
+}));
+
+export const importsRelations = relations(imports, ({ one, many }) => ({
+  user: one(users, { fields: [imports.userId], references: [users.id] }),
+  turns: many(turns),
 }));
 
 export const conversationsRelations = relations(conversations, ({ one, many }) => ({
@@ -243,6 +280,7 @@ export const turnsRelations = relations(turns, ({ one, many }) => ({
     fields: [turns.conversationId],
     references: [conversations.id],
   }),
+  import: one(imports, { fields: [turns.importId], references: [imports.id] }),
   jobs: many(memoryJobs),
 }));
 

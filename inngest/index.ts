@@ -1,5 +1,5 @@
-import { extractMemories } from "./functions/extract-memories";
+import { extractImportedMemories, extractMemories } from "./functions/extract-memories";
 import { reconcilePendingTurns } from "./functions/reconcile-pending-turns";
 
 /** Every function that /api/inngest serves. */
-export const functions = [extractMemories, reconcilePendingTurns];
+export const functions = [extractMemories, extractImportedMemories, reconcilePendingTurns];

@@ -60,6 +60,9 @@ export function ConversationList({
       <a className="sidebar-link" href="/memories">
         Memories
       </a>
+      <a className="sidebar-link" href="/import" data-testid="import-link">
+        Import history
+      </a>
       {error && (
         <p role="alert" className="error-text">
           {error}

@@ -97,7 +97,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
     label =
       summary.total > 0 ? (
         <>
-          {summary.text} · <Link href="/memories">view</Link>
+          {summary.text} · <Link href={`/memories?turn=${turnId}`}>view</Link>
         </>
       ) : (
         summary.text

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { conversations, messages, turns, type TurnMemoryStatus } from "../schema";
+import { conversations, messages, turns, type TurnMemoryStatus, type TurnSource } from "../schema";
 
 interface MessageToSave {
   id: string;
@@ -75,7 +75,9 @@ export interface TurnRow {
   userId: string;
   conversationId: string;
   userMessageId: string;
-  assistantMessageId: string;
+  /** Null for imported words the user was never answered on. */
+  assistantMessageId: string | null;
+  source: TurnSource;
   memoryStatus: TurnMemoryStatus;
   eventSentAt: Date | null;
   eventFailedAt: Date | null;
@@ -89,6 +91,7 @@ const turnColumns = {
   conversationId: turns.conversationId,
   userMessageId: turns.userMessageId,
   assistantMessageId: turns.assistantMessageId,
+  source: turns.source,
   memoryStatus: turns.memoryStatus,
   eventSentAt: turns.eventSentAt,
   eventFailedAt: turns.eventFailedAt,
@@ -110,16 +113,23 @@ export async function getTurnById({
   return row;
 }
 
-/** Loads a turn with both messages, for the memory pipeline (no user scope: the event carries it). */
+/**
+ * Loads a turn with both messages, for the memory pipeline (no user scope: the
+ * event carries it). A turn without a reply (imported words nobody answered)
+ * has an empty assistant message.
+ */
 export async function getTurnWithMessagesById({ id }: { id: string }) {
   const [turn] = await getDb().select(turnColumns).from(turns).where(eq(turns.id, id));
   if (!turn) return undefined;
+  const ids = turn.assistantMessageId ? [turn.userMessageId, turn.assistantMessageId] : [turn.userMessageId];
   const rows = await getDb()
     .select({ id: messages.id, role: messages.role, parts: messages.parts })
     .from(messages)
-    .where(inArray(messages.id, [turn.userMessageId, turn.assistantMessageId]));
+    .where(inArray(messages.id, ids));
   const userMessage = rows.find((m) => m.id === turn.userMessageId);
-  const assistantMessage = rows.find((m) => m.id === turn.assistantMessageId);
+  const assistantMessage = turn.assistantMessageId
+    ? rows.find((m) => m.id === turn.assistantMessageId)
+    : { id: null, role: "assistant" as const, parts: [] as unknown[] };
   if (!userMessage || !assistantMessage) return undefined;
   return { turn, userMessage, assistantMessage };
 }
@@ -195,7 +205,7 @@ export async function getTurnsToResend({
   lostMs: number;
   stuckMs: number;
   limit: number;
-}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt" | "memoryStatus">[]> {
+}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt" | "memoryStatus" | "source">[]> {
   const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
   return getDb()
     .select({
@@ -204,6 +214,7 @@ export async function getTurnsToResend({
       conversationId: turns.conversationId,
       eventSentAt: turns.eventSentAt,
       memoryStatus: turns.memoryStatus,
+      source: turns.source,
     })
     .from(turns)
     .where(

@@ -1,5 +1,7 @@
+import type { EventType } from "inngest";
 import { inngest } from "../client";
-import { turnCompleted } from "../events";
+import { turnCompleted, turnImported } from "../events";
+import { env } from "@/lib/env";
 import { getMemoryExtractor } from "@/lib/memory/extractors";
 import { extractType, finishTurn, loadTurn, markTurnFailed, storeType } from "@/lib/memory/pipeline";
 import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
@@ -9,24 +11,38 @@ import type { MemoryExtractor } from "@/lib/memory/types";
 export const EXTRACT_MEMORIES_RETRIES = 3;
 
 /**
+ * One memory run at a time per user, across both functions below (scope
+ * "env" shares the limit by key value), so consolidation never races itself
+ * and an import never runs beside a live turn of the same user.
+ */
+const ONE_RUN_PER_USER = { limit: 1, key: "event.data.userId", scope: "env" as const };
+
+/**
  * After every chat turn: extract episodic, semantic and procedural memories
  * (in parallel, each its own retryable step), then consolidate each into the
- * store. One run at a time per user, so consolidation never races itself.
+ * store. The same steps serve imported history (`source: "import"`), under a
+ * throttle.
  */
 export function createExtractMemories({
   extractor,
   store = storeType,
+  source = "chat",
 }: {
   extractor: () => MemoryExtractor;
   /** Consolidation; replaceable so tests can fail between store steps. */
   store?: typeof storeType;
+  source?: "chat" | "import";
 }) {
+  const trigger: EventType<typeof turnCompleted.name | typeof turnImported.name, typeof turnCompleted.schema> =
+    source === "chat" ? turnCompleted : turnImported;
   return inngest.createFunction(
     {
-      id: "extract-memories",
-      name: "Extract memories from a chat turn",
-      triggers: [turnCompleted],
-      concurrency: { limit: 1, key: "event.data.userId" },
+      id: source === "chat" ? "extract-memories" : "extract-imported-memories",
+      name: source === "chat" ? "Extract memories from a chat turn" : "Extract memories from an imported turn",
+      triggers: [trigger],
+      concurrency: ONE_RUN_PER_USER,
+      // Imported history drains at a bounded rate, however much arrives at once; runs wait, never drop.
+      ...(source === "import" ? { throttle: { limit: env().IMPORT_TURNS_PER_SECOND, period: "1s" } } : {}),
       retries: EXTRACT_MEMORIES_RETRIES,
       onFailure: async ({ event, error, step }) => {
         const turnId = (event.data.event.data as { turnId: string }).turnId;
@@ -65,3 +81,4 @@ export function createExtractMemories({
 }
 
 export const extractMemories = createExtractMemories({ extractor: getMemoryExtractor });
+export const extractImportedMemories = createExtractMemories({ extractor: getMemoryExtractor, source: "import" });

@@ -1,7 +1,7 @@
 import { cron } from "inngest";
 import { getTurnsToResend, markTurnsEventSent } from "@/db/queries/turns";
 import { inngest } from "../client";
-import { turnCompleted } from "../events";
+import { turnEvent } from "../send";
 
 /** A turn whose send was never even tried this long after its reply lost it (the process died). */
 export const NEVER_SENT_THRESHOLD_MS = 30_000;
@@ -9,7 +9,8 @@ export const NEVER_SENT_THRESHOLD_MS = 30_000;
 export const PENDING_TURN_THRESHOLD_MS = 2 * 60_000;
 /** A turn processing this long without progress lost its run (far beyond three retries' back-off). */
 export const STUCK_TURN_THRESHOLD_MS = 15 * 60_000;
-const BATCH = 100;
+// An import whose hand-over failed can leave thousands pending; they drain through the throttle anyway.
+const BATCH = 500;
 
 /**
  * The outbox sweeper: every minute, re-send `chat/turn.completed` for turns
@@ -44,9 +45,7 @@ export const reconcilePendingTurns = inngest.createFunction(
     if (stale.length === 0) return { resent: 0 };
     await step.sendEvent(
       "resend-turn-events",
-      stale.map((t) =>
-        turnCompleted.create({ userId: t.userId, conversationId: t.conversationId, turnId: t.id }, { id: t.eventId }),
-      ),
+      stale.map((t) => turnEvent({ turnId: t.id, userId: t.userId, conversationId: t.conversationId, source: t.source }, t.eventId)),
     );
     await step.run("mark-events-sent", () => markTurnsEventSent({ ids: stale.map((t) => t.id) }));
     return { resent: stale.length };

@@ -9,6 +9,8 @@ export interface FinishedReply {
   message: ChatUIMessage;
   /** The stream ended early (model error, abort): the parts are what had arrived. */
   partial: boolean;
+  /** The memories that entered the reply's context. */
+  memoryIds: string[];
 }
 
 /**
@@ -43,7 +45,7 @@ export async function completeTurn({
     assistantMessage: {
       id: finished.message.id,
       parts: finished.message.parts,
-      metadata: finished.partial ? { partial: true } : {},
+      metadata: { memoryIds: finished.memoryIds, ...(finished.partial ? { partial: true } : {}) },
     },
   });
 }

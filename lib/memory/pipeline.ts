@@ -147,3 +147,18 @@ function describe(error: unknown): string {
   if (typeof error === "object" && error && "message" in error) return String(error.message);
   return String(error);
 }
+
+/**
+ * The extract-memories steps one after another in this process, without
+ * Inngest: for tools that need the pipeline's result but not its durability
+ * (the recall evaluation, benchmarks, tests). Same step bodies, same order.
+ */
+export async function processTurnNow(turnId: string, extractor: MemoryExtractor): Promise<"done" | "failed" | "skipped"> {
+  const turn = await loadTurn(turnId);
+  if (!turn) return "skipped";
+  for (const type of ["episodic", "semantic", "procedural"] as const) {
+    if (turn.doneTypes.includes(type)) continue;
+    await storeType(type, turn, await extractType(type, turn, extractor));
+  }
+  return finishTurn(turnId);
+}

@@ -12,7 +12,7 @@ import { requireSession } from "@/lib/auth/session";
 import { getChatModel } from "@/lib/ai/models";
 import { buildSystemPrompt } from "@/lib/ai/prompts";
 import { chatTools, type ChatUIMessage } from "@/lib/ai/tools";
-import { sendTurnCompleted } from "@/inngest/send";
+import { sendTurnEvent } from "@/inngest/send";
 import { completeTurn, type FinishedReply } from "@/lib/chat/complete-turn";
 import { textOf, titleFrom, toUIMessage } from "@/lib/chat/ui-messages";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
@@ -55,13 +55,14 @@ export const POST = withErrorHandling(async (request: Request) => {
   const assistantMessageId = randomUUID();
   const modelMessages = await convertToModelMessages(uiMessages, { tools: chatTools });
 
+  let memoryIds: string[] = [];
   let settle: (reply: FinishedReply | null) => void = () => {};
   const finished = new Promise<FinishedReply | null>((resolve) => (settle = resolve));
 
   // After the response: persist the reply and the turn, then hand it to the memory pipeline.
   after(async () => {
     const turn = await completeTurn({ userId, conversationId: body.id, turnId, userMessage, reply: finished });
-    if (turn.turnId) await sendTurnCompleted({ turnId: turn.turnId, userId, conversationId: body.id });
+    if (turn.turnId) await sendTurnEvent({ turnId: turn.turnId, userId, conversationId: body.id });
   });
 
   const stream = createUIMessageStream<ChatUIMessage>({
@@ -75,10 +76,13 @@ export const POST = withErrorHandling(async (request: Request) => {
         messageId: assistantMessageId,
         messageMetadata: { turnId, model: chatModel.kind, createdAt: new Date().toISOString() },
       });
-      const memoryContext = await getMemoryContext({ userId, query: text });
+      const memory = await getMemoryContext({ userId, query: text });
+      memoryIds = memory.memoryIds;
+      // What entered this reply's context, for "Used N memories" under it.
+      writer.write({ type: "message-metadata", messageMetadata: { memoryIds } });
       const result = streamText({
         model: chatModel.model,
-        system: buildSystemPrompt({ memoryContext, now: new Date() }),
+        system: buildSystemPrompt({ memoryContext: memory.context, now: new Date() }),
         messages: modelMessages,
         tools: chatTools,
         stopWhen: stepCountIs(5),
@@ -95,7 +99,7 @@ export const POST = withErrorHandling(async (request: Request) => {
     onFinish: ({ responseMessage, outcome }) => {
       const produced = responseMessage.parts.some((p) => p.type !== "step-start");
       // A reply cut off mid-way is kept as what had arrived, marked partial.
-      settle(produced ? { message: responseMessage, partial: outcome.status !== "completed" } : null);
+      settle(produced ? { message: responseMessage, partial: outcome.status !== "completed", memoryIds } : null);
     },
     onError: (error) => {
       settle(null);

@@ -17,6 +17,8 @@ export const GET = withErrorHandling(async (request: Request) => {
     type: queryParam(url, "type", "memories"),
     q: queryParam(url, "q", "memories"),
     includeInactive: queryParam(url, "includeInactive", "memories"),
+    turn: queryParam(url, "turn", "memories"),
+    ids: queryParam(url, "ids", "memories"),
   });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

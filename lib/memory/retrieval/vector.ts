@@ -129,7 +129,7 @@ export async function getVectorCandidates(
              row_number() over (partition by m.type order by n.distance, m.id) as rn
       from nearest n
       cross join lateral (
-        select m.id, m.type, m.key, m.content, m.data, m.importance, m.valid_from
+        select m.id, m.type, m.key, m.content, m.data, m.importance, m.valid_from, m.source_conversation_id, m.source_turn_id
         from memories m
         where m.id = n.memory_id and m.user_id = ${userId} and m.type in ('semantic', 'episodic') and ${ACTIVE}
           and m.updated_at <= n.embedded_at

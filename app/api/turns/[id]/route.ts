@@ -15,7 +15,7 @@ export const GET = withErrorHandling(
     const view = await getTurnStatusView(turn);
     // Someone is watching a delayed turn: try the hand-over again now rather than at the next sweep.
     if (view.delivery === "delayed") {
-      after(() => resendDelayedTurn({ turnId: id, userId, conversationId: turn.conversationId }));
+      after(() => resendDelayedTurn({ turnId: id, userId, conversationId: turn.conversationId, source: turn.source }));
     }
     return Response.json(view, { headers: { "cache-control": "no-store" } });
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { resetFailedMemoryJobs } from "@/db/queries/memory-jobs";
 import { getTurnById, setTurnMemoryStatus } from "@/db/queries/turns";
-import { sendTurnCompleted } from "@/inngest/send";
+import { sendTurnEvent } from "@/inngest/send";
 import { requireSession } from "@/lib/auth/session";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
 import { parseUuidParam } from "@/lib/http/parse";
@@ -25,8 +25,8 @@ export const POST = withErrorHandling(
     await resetFailedMemoryJobs({ turnId: id });
     await setTurnMemoryStatus({ id, status: "pending" });
     // If the send fails the turn stays pending and the outbox re-sends it.
-    await sendTurnCompleted(
-      { turnId: id, userId, conversationId: turn.conversationId },
+    await sendTurnEvent(
+      { turnId: id, userId, conversationId: turn.conversationId, source: turn.source },
       { eventId: `${id}:retry:${randomUUID()}` },
     );
     return Response.json({ id, status: "pending" }, { status: 202 });
