@@ -404,6 +404,17 @@ describe("offline extractor details", () => {
     expect(got.procedural).toEqual([]);
   });
 
+  it("writes facts about the user in the third person, and only whole words change", async () => {
+    // The pronoun rewrite once held backspace bytes where \b was meant: "my" and "me" survived into content.
+    const got = await extractAll(turn("I love cooking for my family. My favourite memory is the summer my dad taught me to swim."));
+    expect(got.semantic.map((f) => f.content)).toEqual([
+      "User likes cooking for their family",
+      "User's favorite memory is the summer their dad taught them to swim",
+    ]);
+    const words = await extractAll(turn("I enjoy memes and homemade bread."));
+    expect(words.semantic.map((f) => f.content)).toEqual(["User likes memes", "User likes homemade bread"]);
+  });
+
   it("is deterministic", async () => {
     const t = turn("I'm Zed, I live in Lisbon and I love hiking. Always answer in bullet points.");
     expect(await extractAll(t)).toEqual(await extractAll(t));

@@ -8,6 +8,7 @@ import type { SemanticFact } from "@/lib/memory/types";
 import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./dates";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
+import { toThirdPerson } from "./perspective";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
   isKnownDemonym,
@@ -52,13 +53,10 @@ function fact(
   date: string | null = null,
   importance = IMPORTANCE[category],
 ): SemanticFact {
-  return { key, category, content: thirdPerson(content), value, date, importance };
+  // Content is about "User": the user's own "my"/"me" inside a quoted phrase become "their"/"them".
+  return { key, category, content: toThirdPerson(content), value, date, importance };
 }
 
-/** Content is about "User": the user's own "my"/"me" inside a quoted phrase become "their"/"them". */
-function thirdPerson(content: string): string {
-  return content.replace(/myself/gi, "themselves").replace(/my/gi, "their").replace(/me/gi, "them");
-}
 
 const I_AM = "(?:i'm|i am|im)";
 const ADVERBS = "(?:(?:really|truly|absolutely|just|also|do|totally|especially|genuinely|honestly|definitely|kind of|kinda|sort of|still|very much|simply|actually|deeply|always)\\s+)*";
