@@ -8,7 +8,8 @@ import type { SemanticFact } from "@/lib/memory/types";
 import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./dates";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
-import { toThirdPerson } from "./perspective";
+import { possessionFacts } from "./possessions";
+import { type Ctx, fact, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
   isKnownDemonym,
@@ -21,43 +22,6 @@ import {
   placeAt,
   placeKind,
 } from "./values";
-
-type Category = SemanticFact["category"];
-
-interface Ctx {
-  casual: boolean;
-  now: Date;
-}
-
-type Rule = (clause: string, ctx: Ctx) => SemanticFact[];
-
-const IMPORTANCE: Record<Category, number> = {
-  identity: 0.9,
-  allergy: 0.9,
-  diet: 0.8,
-  location: 0.8,
-  work: 0.7,
-  family: 0.7,
-  pet: 0.6,
-  goal: 0.6,
-  preference: 0.5,
-  like: 0.5,
-  dislike: 0.5,
-  other: 0.4,
-};
-
-function fact(
-  key: string | null,
-  category: Category,
-  content: string,
-  value: string,
-  date: string | null = null,
-  importance = IMPORTANCE[category],
-): SemanticFact {
-  // Content is about "User": the user's own "my"/"me" inside a quoted phrase become "their"/"them".
-  return { key, category, content: toThirdPerson(content), value, date, importance };
-}
-
 
 const I_AM = "(?:i'm|i am|im)";
 const ADVERBS = "(?:(?:really|truly|absolutely|just|also|do|totally|especially|genuinely|honestly|definitely|kind of|kinda|sort of|still|very much|simply|actually|deeply|always|both|all|often|usually|regularly)\\s+)*";
@@ -702,7 +666,7 @@ const learning: Rule = (c) => {
   return [fact(null, "goal", `User is ${value}`, value)];
 };
 
-const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
+const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, possessionFacts, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
 
 function usable(clause: Clause): boolean {
   return !clause.question && !clause.hypothetical && !clause.reported;
