@@ -427,3 +427,22 @@ describe("offline extractor details", () => {
     expect(got.episode!.content.length).toBeLessThanOrEqual(1000);
   });
 });
+
+describe("offline extractor: packed self-descriptions", () => {
+  it("reads every descriptor after an introduction", async () => {
+    const got = await extractAll(turn("Hi, I'm Anna, 28, from Spain, working as a nurse at Clínica Sol."));
+    expect(got.semantic.map((f) => [f.key, f.value])).toEqual([
+      ["name", "Anna"],
+      ["age", "28"],
+      [null, "Spain"],
+      ["job_title", "nurse"],
+      ["employer", "Clínica Sol"],
+    ]);
+  });
+
+  it("needs a real descriptor to open one", async () => {
+    for (const text of ["I'm happy, 100 percent.", "I'm sorry, 2 minutes late.", "I'm done, 3 to go."]) {
+      expect((await extractAll(turn(text))).semantic, text).toEqual([]);
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./date
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
 import { possessionFacts } from "./possessions";
+import { isBareIntroduction, profileClauses } from "./profile";
 import { type Ctx, fact, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
@@ -668,6 +669,11 @@ const learning: Rule = (c) => {
 
 const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, possessionFacts, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
 
+/** Every rule's facts for one clause of the user's. */
+export function factsOf(text: string, ctx: Ctx): SemanticFact[] {
+  return rules.flatMap((rule) => rule(text, ctx));
+}
+
 function usable(clause: Clause): boolean {
   return !clause.question && !clause.hypothetical && !clause.reported;
 }
@@ -681,17 +687,19 @@ export function extractSemantic(message: AnalyzedMessage, now: Date): SemanticFa
   const ctx: Ctx = { casual: message.casual, now };
   const seen = new Set<string>();
   const out: SemanticFact[] = [];
-  for (const clause of message.clauses) {
-    if (!usable(clause)) continue;
-    for (const rule of rules) {
-      for (const f of rule(clause.text, ctx)) {
+  message.clauses.forEach((clause, i) => {
+    if (!usable(clause)) return;
+    const before = message.clauses[i - 1];
+    const introduced = before !== undefined && before.sentence === clause.sentence && isBareIntroduction(before.text);
+    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) {
+      for (const f of factsOf(text, ctx)) {
         const id = `${f.category}|${normalizeValue(f.value)}`;
         if (seen.has(id) || f.value.length > 200 || f.content.length > 500) continue;
         seen.add(id);
         out.push(f);
       }
     }
-  }
+  });
   // "I'm a vegetarian" is a diet, not also a like of "vegetarian": a like never repeats another fact's value.
   return out.filter(
     (f) => (f.category !== "like" && f.category !== "preference") || !out.some((g) => g !== f && g.category !== f.category && normalizeValue(g.value) === normalizeValue(f.value)),
