@@ -446,3 +446,36 @@ describe("offline extractor: packed self-descriptions", () => {
     }
   });
 });
+
+describe("offline extractor: other people's facts", () => {
+  it("stores what the user says about someone else as theirs, never with one of the user's keys", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["My friend Sam loves climbing.", "other", "User's friend Sam loves climbing"],
+      ["My sister just moved to Denver.", "family", "User's sister just moved to Denver"],
+      ["My husband works at Google as an engineer.", "family", "User's husband works at Google"],
+      ["My mom is allergic to shellfish.", "family", "User's mom is allergic to shellfish"],
+      ["My neighbour has three dogs.", "other", "User's neighbour has three dogs"],
+      ["My dog loves the beach.", "pet", "User's dog loves the beach"],
+    ];
+    for (const [text, category, content] of cases) {
+      const got = await extractAll(turn(text));
+      expect(got.semantic.map((f) => [f.key, f.category, f.content]), text).toEqual([[null, category, content]]);
+    }
+  });
+
+  it("keeps a fact the user shares with someone as the user's own", async () => {
+    expect((await extractAll(turn("My sister and I both love skiing."))).semantic.map((f) => [f.category, f.value])).toEqual([["like", "skiing"]]);
+    expect((await extractAll(turn("Me and my brother live in Rome."))).semantic.map((f) => [f.key, f.value])).toEqual([["home_city", "Rome"]]);
+  });
+
+  it("never stores a fragment", async () => {
+    for (const text of ["I love it.", "I like his music.", "My sister likes it.", "My son loves them.", "My coworker loves sushi but I hate it.", "I like their new album."]) {
+      const got = await extractAll(turn(text));
+      for (const f of got.semantic) {
+        expect(f.content, text).not.toMatch(/^User (?:likes|dislikes)\s+(?:it|them|him|her|his|their|this|that)\b/);
+        expect(f.content, text).not.toMatch(/\b(?:it|them)$/);
+      }
+      expect(got.semantic.filter((f) => f.category === "like" || f.category === "dislike"), text).toEqual([]);
+    }
+  });
+});

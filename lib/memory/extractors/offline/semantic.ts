@@ -8,9 +8,10 @@ import type { SemanticFact } from "@/lib/memory/types";
 import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./dates";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
+import { otherPeopleFacts } from "./others";
 import { possessionFacts } from "./possessions";
 import { isBareIntroduction, profileClauses } from "./profile";
-import { type Ctx, fact, type Rule } from "./facts";
+import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
   isKnownDemonym,
@@ -667,7 +668,7 @@ const learning: Rule = (c) => {
   return [fact(null, "goal", `User is ${value}`, value)];
 };
 
-const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, possessionFacts, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
+const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, otherPeopleFacts, possessionFacts, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
 
 /** Every rule's facts for one clause of the user's. */
 export function factsOf(text: string, ctx: Ctx): SemanticFact[] {
@@ -694,7 +695,7 @@ export function extractSemantic(message: AnalyzedMessage, now: Date): SemanticFa
     for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) {
       for (const f of factsOf(text, ctx)) {
         const id = `${f.category}|${normalizeValue(f.value)}`;
-        if (seen.has(id) || f.value.length > 200 || f.content.length > 500) continue;
+        if (seen.has(id) || f.value.length > 200 || f.content.length > 500 || isFragment(f)) continue;
         seen.add(id);
         out.push(f);
       }
