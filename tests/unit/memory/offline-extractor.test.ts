@@ -479,3 +479,45 @@ describe("offline extractor: other people's facts", () => {
     }
   });
 });
+
+describe("offline extractor: corrections", () => {
+  const previous = (userMessage: string, assistantMessage = "Noted.") => ({ previous: { userMessage, assistantMessage } });
+
+  it("stores the corrected value in the slot of the previous statement, with its key", async () => {
+    const cases: Array<[string, string, string, string]> = [
+      ["I live in Lisbon.", "Not Lisbon, it's Porto.", "home_city", "Porto"],
+      ["I live in Lisbon.", "It's Porto, not Lisbon.", "home_city", "Porto"],
+      ["My name is Jon.", "Actually Jonathan, not Jon.", "name", "Jonathan"],
+      ["I work at Deloitte.", "I meant KPMG.", "employer", "KPMG"],
+    ];
+    for (const [before, text, key, value] of cases) {
+      const got = await extractAll(turn(text, previous(before)));
+      expect(got.semantic.map((f) => [f.key, f.value]), text).toEqual([[key, value]]);
+    }
+  });
+
+  it("corrects an instruction the same way", async () => {
+    const got = await extractAll(turn("It's Captain, not Cap.", previous("Please call me Cap.")));
+    expect(got.procedural).toMatchObject([{ key: "address_as", action: "set", value: "Captain" }]);
+  });
+
+  it("takes back the wrong value said earlier in the same message", async () => {
+    const got = await extractAll(turn("I live in Berlin. Sorry, I meant Munich."));
+    expect(got.semantic.map((f) => [f.key, f.value])).toEqual([["home_city", "Munich"]]);
+    const name = await extractAll(turn("My name isn't Bob but Rob."));
+    expect(name.semantic.map((f) => [f.key, f.value])).toEqual([["name", "Rob"]]);
+  });
+
+  it("stores nothing when there is no slot to correct", async () => {
+    for (const [text, before] of [
+      ["Not bad, it's fine.", "How are you?"],
+      ["I meant Bergen.", "What's the weather in Oslo?"],
+      ["Not Sydney, it's Canberra.", "What's the capital of Australia?"],
+      ["It's not a bug, it's a feature.", "My app crashes."],
+      ["I meant Porto.", undefined],
+    ] as const) {
+      const got = await extractAll(turn(text, before ? previous(before) : {}));
+      expect([...got.semantic, ...got.procedural], text).toEqual([]);
+    }
+  });
+});

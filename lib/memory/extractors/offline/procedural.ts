@@ -16,6 +16,7 @@
  *   invalidates the active memory with that key.
  */
 import type { ProceduralMemory } from "@/lib/memory/types";
+import { applyCorrections } from "./corrections";
 import { languages } from "./lexicon";
 import { capitalize, titleCase, trimValue } from "./normalize";
 import type { AnalyzedMessage, Clause } from "./sentences";
@@ -283,16 +284,35 @@ export function instructionFromClause(clause: Clause): ProceduralMemory | null {
   return positive ? memory(positive, "set") : null;
 }
 
-/** Instructions in the user's message; the last one per key wins ("use bullets… actually, no bullets"). */
-export function extractInstructions(message: AnalyzedMessage): ProceduralMemory[] {
+function clauseOf(text: string): Clause {
+  return { text, question: false, politeRequest: false, hypothetical: false, reported: false, sentence: 0 };
+}
+
+/**
+ * Instructions in the user's message; the last one per key wins ("use bullets…
+ * actually, no bullets"). `previous` (the user's previous message) only locates
+ * the instruction a correction fixes ("I meant Captain" after "Call me Cap").
+ */
+export function extractInstructions(message: AnalyzedMessage, previous: AnalyzedMessage | null = null): ProceduralMemory[] {
   if (message.promptLike) return [];
   const byKey = new Map<string, ProceduralMemory>();
+  const keep = (found: ProceduralMemory) => {
+    byKey.delete(found.key);
+    byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
+  };
   for (const clause of message.clauses) {
     const found = instructionFromClause(clause);
-    if (found) {
-      byKey.delete(found.key);
-      byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
-    }
+    if (found) keep(found);
   }
+  const corrected = applyCorrections(message, previous, {
+    read: (text) => {
+      const found = instructionFromClause(clauseOf(text));
+      return found ? [found] : [];
+    },
+    value: (m) => m.value,
+    sameSlot: (a, b) => a.key === b.key,
+  });
+  for (const wrong of corrected.retracted) if (byKey.get(wrong.key)?.value === wrong.value) byKey.delete(wrong.key);
+  for (const found of corrected.added) keep(found);
   return [...byKey.values()];
 }

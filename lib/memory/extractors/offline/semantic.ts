@@ -11,6 +11,7 @@ import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from ".
 import { otherPeopleFacts } from "./others";
 import { possessionFacts } from "./possessions";
 import { isBareIntroduction, profileClauses } from "./profile";
+import { applyCorrections, selfCorrectedStatements } from "./corrections";
 import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
@@ -679,28 +680,44 @@ function usable(clause: Clause): boolean {
   return !clause.question && !clause.hypothetical && !clause.reported;
 }
 
+const idOf = (f: SemanticFact) => `${f.category}|${normalizeValue(f.value)}`;
+
 /**
  * Facts stated by the user in this message. The assistant's reply is never
  * read here: what the assistant claims about the user is not evidence.
+ * `previous` (the user's previous message) only locates the slot of a
+ * correction ("I meant Porto"); nothing else is taken from it.
  */
-export function extractSemantic(message: AnalyzedMessage, now: Date): SemanticFact[] {
+export function extractSemantic(message: AnalyzedMessage, now: Date, previous: AnalyzedMessage | null = null): SemanticFact[] {
   if (message.promptLike) return [];
   const ctx: Ctx = { casual: message.casual, now };
   const seen = new Set<string>();
   const out: SemanticFact[] = [];
+  const add = (facts: SemanticFact[]) => {
+    for (const f of facts) {
+      const id = idOf(f);
+      if (seen.has(id) || f.value.length > 200 || f.content.length > 500 || isFragment(f)) continue;
+      seen.add(id);
+      out.push(f);
+    }
+  };
   message.clauses.forEach((clause, i) => {
     if (!usable(clause)) return;
     const before = message.clauses[i - 1];
     const introduced = before !== undefined && before.sentence === clause.sentence && isBareIntroduction(before.text);
-    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) {
-      for (const f of factsOf(text, ctx)) {
-        const id = `${f.category}|${normalizeValue(f.value)}`;
-        if (seen.has(id) || f.value.length > 200 || f.content.length > 500 || isFragment(f)) continue;
-        seen.add(id);
-        out.push(f);
-      }
-    }
+    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) add(factsOf(text, ctx));
   });
+  for (const statement of selfCorrectedStatements(message)) add(factsOf(statement, ctx));
+  const corrected = applyCorrections(message, previous, {
+    read: (text) => factsOf(text, ctx),
+    value: (f) => f.value,
+    sameSlot: (a, b) => (a.key !== null ? a.key === b.key : a.category === b.category),
+  });
+  const retracted = new Set(corrected.retracted.map(idOf));
+  const kept = out.filter((f) => !retracted.has(idOf(f)));
+  out.splice(0, out.length, ...kept);
+  for (const id of retracted) seen.delete(id);
+  add(corrected.added);
   // "I'm a vegetarian" is a diet, not also a like of "vegetarian": a like never repeats another fact's value.
   return out.filter(
     (f) => (f.category !== "like" && f.category !== "preference") || !out.some((g) => g !== f && g.category !== f.category && normalizeValue(g.value) === normalizeValue(f.value)),
