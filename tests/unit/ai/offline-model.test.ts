@@ -351,6 +351,16 @@ describe("offline model: standing instructions", () => {
     expect(normal.startsWith(short)).toBe(true);
   });
 
+  it("keeps it short under a length limit", async () => {
+    const normal = await reply("tell me a joke", zed);
+    const limited = await reply(
+      "tell me a joke",
+      withInstructions({ key: "length", content: "Keep answers under 3 sentences", value: "under 3 sentences" }),
+    );
+    expect(limited.length).toBeLessThan(normal.length);
+    expect(normal.startsWith(limited)).toBe(true);
+  });
+
   it("combines instructions", async () => {
     expect(await reply("What do you know about me?", withInstructions(captain, bullets, brief))).toBe(
       "Here's what I know about you, Captain:\n- Your name is Zed\n- You live in Lisbon\n- You are allergic to peanuts",

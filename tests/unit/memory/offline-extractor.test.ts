@@ -521,3 +521,26 @@ describe("offline extractor: corrections", () => {
     }
   });
 });
+
+describe("offline extractor: length limits", () => {
+  it("stores a limit on answers as the length instruction, in the user's words", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["Keep answers under 3 sentences.", "under 3 sentences", "Keep answers under 3 sentences"],
+      ["No more than 100 words, please.", "no more than 100 words", "Keep answers to no more than 100 words"],
+      ["Max two paragraphs.", "max two paragraphs", "Keep answers to at most two paragraphs"],
+      ["Don't write more than 200 words.", "no more than 200 words", "Keep answers to no more than 200 words"],
+      ["Five bullet points max per answer.", "max five bullet points", "Keep answers to at most five bullet points"],
+    ];
+    for (const [text, value, content] of cases) {
+      expect((await extractAll(turn(text))).procedural, text).toEqual([
+        { key: "length", kind: "instruction", action: "set", value, content, importance: 0.8 },
+      ]);
+    }
+  });
+
+  it("leaves limits on anything but answers alone", async () => {
+    for (const text of ["My essay has to be under 500 words.", "I ran 5k in under 30 minutes.", "Summarize this article in under 100 words.", "No more than 3 emojis.", "I want no more than 2 kids."]) {
+      expect((await extractAll(turn(text))).procedural, text).toEqual([]);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Explicit instructions about how the assistant should behave, from the user's
  * message. Keys: address_as, response_format, units, temperature_unit, emoji,
- * length, language, tone.
+ * length (short, detailed, or a limit such as "under 3 sentences"), language, tone.
  *
  * The action rule (one rule, applied to every key):
  * - "set" when the user states how the assistant should behave, and that
@@ -17,6 +17,7 @@
  */
 import type { ProceduralMemory } from "@/lib/memory/types";
 import { applyCorrections } from "./corrections";
+import { lengthLimitAt } from "./length-limits";
 import { languages } from "./lexicon";
 import { capitalize, titleCase, trimValue } from "./normalize";
 import type { AnalyzedMessage, Clause } from "./sentences";
@@ -134,6 +135,9 @@ export function parseInstruction(raw: string, original: string = raw): Instructi
   const t = raw.trim();
   let m: RegExpExecArray | null;
 
+  const limit = lengthLimitAt(t);
+  if (limit) return { key: "length", ...limit };
+
   if ((m = /^(?:call me|address me as|refer to me as|call me by the name)\s+(.*)$/i.exec(t)) ??
       (m = /^i\s+(?:go by|prefer to be called|like to be called|want to be called|'d like to be called|would like to be called|'d prefer to be called)\s+(.*)$/i.exec(t))) {
     // Read the name from the original casing: "Call me Captain" not "captain".
@@ -173,7 +177,7 @@ export function parseInstruction(raw: string, original: string = raw): Instructi
   if (/^(?:emoji(?:s|is)?)$/i.test(t)) return { key: "emoji", value: "use", content: "Use emojis" };
 
   if (
-    new RegExp(`^(?:keep|make)\\s+(?:your\\s+|the\\s+)?(?:${ANSWERS}|it|them|things)\\s+(?:short|brief|concise|succinct|to the point|shorter|brief(?:er)?|under \\d+ words)`, "i").test(t) ||
+    new RegExp(`^(?:keep|make)\\s+(?:your\\s+|the\\s+)?(?:${ANSWERS}|it|them|things)\\s+(?:short|brief|concise|succinct|to the point|shorter|brief(?:er)?)`, "i").test(t) ||
     /^be\s+(?:more\s+|very\s+)?(?:brief|concise|succinct|terse|to the point)\b/i.test(t) ||
     /^be\s+less\s+(?:verbose|wordy|long-winded)\b/i.test(t) ||
     new RegExp(`^(?:short|shorter|brief|briefer|concise)\\s+(?:${ANSWERS})`, "i").test(t) ||
@@ -272,6 +276,9 @@ export function instructionFromClause(clause: Clause): ProceduralMemory | null {
   }
 
   const request = t.replace(REQUEST_PREFIX, "");
+  // "No more than 100 words", "don't write more than 200 words": a limit, not a prohibition.
+  const limit = lengthLimitAt(request);
+  if (limit) return memory({ key: "length", ...limit }, "set");
   const prohibited = PROHIBITION.exec(request);
   if (prohibited) {
     const inner = parseWithNegation(prohibited[1]!, original);
