@@ -544,3 +544,41 @@ describe("offline extractor: length limits", () => {
     }
   });
 });
+
+describe("offline extractor: conditional instructions", () => {
+  it("keeps the condition, under a key of its own", async () => {
+    const got = await extractAll(turn("When I ask for a recipe, give metric units. Use imperial units otherwise."));
+    expect(got.procedural).toEqual([
+      { key: "units", kind: "instruction", action: "set", content: "Use imperial units", value: "imperial", importance: 0.8 },
+      {
+        key: "when:asks-for-a-recipe",
+        kind: "instruction",
+        action: "set",
+        content: "When the user asks for a recipe, give metric units",
+        value: "give metric units",
+        importance: 0.8,
+      },
+    ]);
+  });
+
+  it("reads the condition after the action too", async () => {
+    const got = await extractAll(turn("Answer in TypeScript if I ask about code."));
+    expect(got.procedural).toMatchObject([{ key: "when:asks-about-code", content: "When the user asks about code, answer in TypeScript" }]);
+  });
+
+  it("is no instruction when the condition is past or unreal, or nothing is asked of the assistant", async () => {
+    for (const text of [
+      "When I was a kid I loved Lego.",
+      "If I had more time, I'd learn the piano.",
+      "When I get home, I'll cook dinner.",
+      "If it rains tomorrow, we'll stay home.",
+      "Tell me when you're ready.",
+      "When you're done, send me the file.",
+      "When I ask you something, do you remember it?",
+    ]) {
+      const got = await extractAll(turn(text));
+      expect(got.procedural, text).toEqual([]);
+      expect(got.semantic, text).toEqual([]);
+    }
+  });
+});

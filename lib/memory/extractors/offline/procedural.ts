@@ -16,6 +16,7 @@
  *   invalidates the active memory with that key.
  */
 import type { ProceduralMemory } from "@/lib/memory/types";
+import { findConditionalInstructions } from "./conditional";
 import { applyCorrections } from "./corrections";
 import { lengthLimitAt } from "./length-limits";
 import { languages } from "./lexicon";
@@ -307,9 +308,18 @@ export function extractInstructions(message: AnalyzedMessage, previous: Analyzed
     byKey.delete(found.key);
     byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
   };
+  const conditionals = findConditionalInstructions(message);
+  const conditionalSentences = new Set(conditionals.map((c) => c.sentence));
   for (const clause of message.clauses) {
+    // "When I ask for a recipe, use metric units" is not also a general "use metric units".
+    if (conditionalSentences.has(clause.sentence)) continue;
     const found = instructionFromClause(clause);
     if (found) keep(found);
+  }
+  for (const conditional of conditionals) {
+    const inner = instructionFromClause(clauseOf(conditional.action));
+    const value = inner?.value ?? conditional.action;
+    keep({ key: conditional.key, kind: "instruction", action: "set", content: conditional.content, value: value.slice(0, 200), importance: INSTRUCTION_IMPORTANCE });
   }
   const corrected = applyCorrections(message, previous, {
     read: (text) => {

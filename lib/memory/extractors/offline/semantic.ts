@@ -11,6 +11,7 @@ import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from ".
 import { otherPeopleFacts } from "./others";
 import { possessionFacts } from "./possessions";
 import { isBareIntroduction, profileClauses } from "./profile";
+import { findConditionalInstructions } from "./conditional";
 import { applyCorrections, selfCorrectedStatements } from "./corrections";
 import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
@@ -701,8 +702,9 @@ export function extractSemantic(message: AnalyzedMessage, now: Date, previous: A
       out.push(f);
     }
   };
+  const conditionalSentences = new Set(findConditionalInstructions(message).map((c) => c.sentence));
   message.clauses.forEach((clause, i) => {
-    if (!usable(clause)) return;
+    if (!usable(clause) || conditionalSentences.has(clause.sentence)) return;
     const before = message.clauses[i - 1];
     const introduced = before !== undefined && before.sentence === clause.sentence && isBareIntroduction(before.text);
     for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) add(factsOf(text, ctx));
