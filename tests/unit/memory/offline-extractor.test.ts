@@ -582,3 +582,36 @@ describe("offline extractor: conditional instructions", () => {
     }
   });
 });
+
+describe("offline extractor: confirmations", () => {
+  const after = (assistantMessage: string) => ({ previous: { userMessage: "Hi!", assistantMessage } });
+
+  it("turns a yes to the assistant's offer into the user's instruction", async () => {
+    expect((await extractAll(turn("yes, please do", after("Ahoy! Shall I call you Captain?")))).procedural).toMatchObject([
+      { key: "address_as", kind: "instruction", action: "set", value: "Captain", content: "Address the user as Captain" },
+    ]);
+    expect((await extractAll(turn("yes", after("Do you want me to keep answers short?")))).procedural).toMatchObject([
+      { key: "length", action: "set", value: "short" },
+    ]);
+  });
+
+  it("lets the user's own words win over the offer", async () => {
+    const got = await extractAll(turn("Yes, and call me Cap.", after("Shall I call you Captain?")));
+    expect(got.procedural).toMatchObject([{ key: "address_as", value: "Cap" }]);
+  });
+
+  it("accepts nothing that is not a standing instruction, nor anything but a plain yes", async () => {
+    for (const [text, offer] of [
+      ["yes", "Shall I call you a taxi?"],
+      ["yes", "Do you want me to keep going?"],
+      ["Sure!", "Would you like another joke?"],
+      ["No thanks.", "Do you want me to call you Captain?"],
+      ["Sure, but not Captain.", "Shall I call you Captain?"],
+      ["yes", "Should I keep this answer short?"],
+      ["yes", "Shall I call you Captain? Also, do you like tea?"],
+    ] as const) {
+      expect((await extractAll(turn(text, after(offer)))).procedural, `${offer} → ${text}`).toEqual([]);
+    }
+    expect((await extractAll(turn("yes, please do"))).procedural).toEqual([]);
+  });
+});

@@ -24,7 +24,7 @@ export function extractAll(turn: TurnForExtraction): ExtractionByType {
   const message = analyzeMessage(turn.userMessage.slice(0, OFFLINE_MAX_MESSAGE_CHARS));
   const previous = previousUserMessage(turn);
   const facts = extractSemantic(message, turn.occurredAt, previous);
-  const instructions = extractInstructions(message, previous);
+  const instructions = extractInstructions(message, { userMessage: previous, assistantMessage: turn.previous?.assistantMessage ?? null });
   const workflows = message.promptLike ? [] : extractWorkflows(turn.toolCalls, turn.userMessage);
   return {
     semantic: { facts },

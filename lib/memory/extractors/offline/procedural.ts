@@ -17,6 +17,7 @@
  */
 import type { ProceduralMemory } from "@/lib/memory/types";
 import { findConditionalInstructions } from "./conditional";
+import { acceptedOffer } from "./confirmations";
 import { applyCorrections } from "./corrections";
 import { lengthLimitAt } from "./length-limits";
 import { languages } from "./lexicon";
@@ -296,18 +297,33 @@ function clauseOf(text: string): Clause {
   return { text, question: false, politeRequest: false, hypothetical: false, reported: false, sentence: 0 };
 }
 
+/** The exchange before this turn, as context: it is never mined on its own. */
+export interface EarlierExchange {
+  /** The user's previous message, analysed. */
+  userMessage: AnalyzedMessage | null;
+  assistantMessage: string | null;
+}
+
 /**
  * Instructions in the user's message; the last one per key wins ("use bullets…
- * actually, no bullets"). `previous` (the user's previous message) only locates
- * the instruction a correction fixes ("I meant Captain" after "Call me Cap").
+ * actually, no bullets"). The earlier exchange only explains short replies: the
+ * instruction a correction fixes ("I meant Captain" after "Call me Cap"), and
+ * the assistant's offer a "yes" accepts ("Shall I call you Captain?").
  */
-export function extractInstructions(message: AnalyzedMessage, previous: AnalyzedMessage | null = null): ProceduralMemory[] {
+export function extractInstructions(
+  message: AnalyzedMessage,
+  earlier: EarlierExchange = { userMessage: null, assistantMessage: null },
+): ProceduralMemory[] {
   if (message.promptLike) return [];
   const byKey = new Map<string, ProceduralMemory>();
   const keep = (found: ProceduralMemory) => {
     byKey.delete(found.key);
     byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
   };
+  // The user's own words come after, so "yes, and call me Cap" wins over the offer.
+  const offer = earlier.assistantMessage ? acceptedOffer(message.sentences.join(" "), earlier.assistantMessage) : null;
+  const accepted = offer ? instructionFromClause(clauseOf(offer)) : null;
+  if (accepted) keep(accepted);
   const conditionals = findConditionalInstructions(message);
   const conditionalSentences = new Set(conditionals.map((c) => c.sentence));
   for (const clause of message.clauses) {
@@ -321,7 +337,7 @@ export function extractInstructions(message: AnalyzedMessage, previous: Analyzed
     const value = inner?.value ?? conditional.action;
     keep({ key: conditional.key, kind: "instruction", action: "set", content: conditional.content, value: value.slice(0, 200), importance: INSTRUCTION_IMPORTANCE });
   }
-  const corrected = applyCorrections(message, previous, {
+  const corrected = applyCorrections(message, earlier.userMessage, {
     read: (text) => {
       const found = instructionFromClause(clauseOf(text));
       return found ? [found] : [];
