@@ -358,7 +358,7 @@ describe("offline extractor details", () => {
         key: "tool:getCurrentTime:time-in-city",
         kind: "workflow",
         action: "set",
-        content: "For questions about the time in a city or country, call getCurrentTime with the place's IANA time zone (e.g. Europe/Lisbon)",
+        content: "Worked before: for the time in a city or country, getCurrentTime with the place's IANA time zone (e.g. Europe/Lisbon)",
         value: "getCurrentTime",
         importance: 0.5,
       },
