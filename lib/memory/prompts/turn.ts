@@ -30,6 +30,11 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters cut]`;
 }
 
+/** Cut to the last `max` characters: an offer or the statement being corrected sits at the end. */
+export function clipStart(text: string, max: number): string {
+  return text.length <= max ? text : `[${text.length - max} earlier characters cut] …${text.slice(text.length - max)}`;
+}
+
 function json(value: unknown): string {
   if (value === undefined) return "null";
   try {
@@ -68,8 +73,8 @@ export function renderTurn(turn: TurnForExtraction): string {
 export function renderPrevious(turn: TurnForExtraction): string {
   if (!turn.previous) return "";
   const data = {
-    userMessage: clip(turn.previous.userMessage, PROMPT_LIMITS.previousMessageChars),
-    assistantMessage: clip(turn.previous.assistantMessage, PROMPT_LIMITS.previousMessageChars),
+    userMessage: clipStart(turn.previous.userMessage, PROMPT_LIMITS.previousMessageChars),
+    assistantMessage: clipStart(turn.previous.assistantMessage, PROMPT_LIMITS.previousMessageChars),
   };
   return `<previous-exchange>\n${JSON.stringify(data, null, 2)}\n</previous-exchange>`;
 }
