@@ -44,7 +44,10 @@ const IMPERATIVE = new RegExp(
     "summari[sz]e|call|address|format|list|translate|suggest|start|end|tell|remind|ask|say|offer|provide|mention|skip|avoid|stop|" +
     "switch|convert|put|return|make|check|search|look|double-check|warn|point|focus|assume|treat|recommend|review|correct|fix|" +
     "send|quiz|help|speak|talk|let|break|number|highlight|cite|link|describe|compare|sort|rank|calculate|round|reply|respond|" +
-    "go|stick|prefer|default|lead|open|close|finish|simplify|shorten|expand|elaborate|clarify|reassure|encourage|remember|note)\\b",
+    "go|stick|prefer|default|lead|open|close|finish|simplify|shorten|expand|elaborate|clarify|reassure|encourage|remember|note|" +
+    "cheer|comfort|motivate|play|sing|pick|choose|refuse|decline|ignore|pause|wait|slow|repeat|rephrase|reword|spell|define|" +
+    "teach|guide|walk|draw|plan|schedule|track|log|save|forget|bring|share|greet|thank|praise|challenge|test|grade|rate|" +
+    "score|verify|confirm|use|show|exclude|remove|drop|leave|omit|mark|label|tag|flag|cut|trim|bold|quote|recap|outline)\\b",
   "i",
 );
 

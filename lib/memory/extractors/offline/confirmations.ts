@@ -45,6 +45,7 @@ export function acceptedOffer(userMessage: string, previousAssistantMessage: str
   const sentences = splitSentences(cleanText(previousAssistantMessage));
   const last = (sentences[sentences.length - 1] ?? "").replace(/^[^\p{L}]+/u, "");
   const offer = OFFER.exec(last);
-  if (!offer || ONE_OFF.test(offer[1]!)) return null;
+  // "…Dr. Smith or just John?" asks the user to choose: a yes picks nothing.
+  if (!offer || ONE_OFF.test(offer[1]!) || /\s+or\s+/i.test(offer[1]!)) return null;
   return fromAssistantToUser(offer[1]!);
 }

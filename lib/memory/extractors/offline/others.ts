@@ -7,8 +7,9 @@
  */
 import type { SemanticFact } from "@/lib/memory/types";
 import { type Category, fact, type Rule } from "./facts";
-import { deicticObjects, diets, familyRelations, partnerRelations, pets, possessions } from "./lexicon";
+import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { splitList, stripArticle, trimValue } from "./normalize";
+import { isPossession } from "./possessions";
 import { isLanguage, jobTitleAt, listPhraseAt, nameAt, organisationAt, phraseAt, placeAt } from "./values";
 
 const OTHER_PEOPLE =
@@ -84,7 +85,7 @@ const possessionOf: Reader = (rest) =>
     .filter((item) => {
       const words = item.toLowerCase().split(" ");
       const head = words[words.length - 1]!.replace(/(?<=[^s])s$/, "");
-      const owned = possessions.has(head) || pets.has(head) || familyRelations.has(head) || /^(?:kid|child|children)$/.test(head);
+      const owned = isPossession(item.replace(COUNTED, "")) || pets.has(head) || familyRelations.has(head) || /^(?:kid|child|children)$/.test(head);
       return COUNTED.test(item) && owned;
     })
     .map(asSaid);
@@ -107,7 +108,7 @@ const PREDICATES: ReadonlyArray<[RegExp, Reader]> = [
   [/^((?:works?|(?:is|are) working)\s+as|(?:is|are))\s+(an?\s+.*)$/i, jobOf],
   [/^((?:is|are)\s+(?:severely\s+|very\s+|also\s+)?allergic\s+to)\s+(.*)$/i, objectsOf],
   [/^((?:is|are))\s+((?:an?\s+|strict\s+)?[a-z-]+(?:\s+free)?)$/i, dietOf],
-  [/^((?:has|have)(?: got)?)\s+(.*)$/i, possessionOf],
+  [/^((?:has|have)(?: got)?|owns?|drives?|rides?)\s+(.*)$/i, possessionOf],
   [/^(speaks?)\s+(.*)$/i, languagesOf],
   [/^((?:is|are))\s+(\d{1,3}(?:\s+years?\s+old)?)$/i, ageOf],
 ];

@@ -29,7 +29,8 @@ function singular(word: string): string {
   return /[^s]s$/.test(word) ? word.slice(0, -1) : word;
 }
 
-function isPossession(noun: string): boolean {
+/** A thing people own, by its head noun or the maker that names it. */
+export function isPossession(noun: string): boolean {
   const words = noun.toLowerCase().split(" ");
   const head = singular(words[words.length - 1]!);
   const lastTwo = `${words.length > 1 ? `${words[words.length - 2]} ` : ""}${head}`;

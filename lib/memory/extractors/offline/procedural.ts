@@ -186,7 +186,10 @@ export function parseInstruction(raw: string, original: string = raw): Instructi
     new RegExp(`^${I_PREFER}\\s+(?:short|shorter|brief|concise)\\s+(?:${ANSWERS})`, "i").test(t) ||
     /^(?:answer|reply|respond)\s+(?:briefly|concisely|in (?:one|a few|two|three|1|2|3) (?:sentences?|lines?|words?))\b/i.test(t)
   ) {
-    return { key: "length", value: "short", content: "Keep answers short" };
+    // "Keep it brief, max 2 sentences": the limit says how brief.
+    const limited = /[,;:(-]\s*(.+?)\)?$/.exec(t);
+    const limit = limited ? lengthLimitAt(limited[1]!) : null;
+    return limit ? { key: "length", ...limit } : { key: "length", value: "short", content: "Keep answers short" };
   }
   if (/^(?:be\s+(?:so\s+)?(?:verbose|wordy|long-winded)|ramble|write (?:long|lengthy) (?:answers|essays|replies))\b/i.test(t)) {
     return { key: "length", value: "long", content: "Write long answers" };
