@@ -12,7 +12,7 @@ const AGE = /^(\d{1,3})(?:\s*(?:y\/?o|yo|years?(?: old)?|yrs?(?: old)?))?$/i;
 const AGED = /^(?:age|aged)\s+(\d{1,3})$/i;
 const I_AM = /^(?:i'm|i am|im)\s+(.+)$/i;
 const SIGNED = /^([A-Z][\p{L}'-]*(?:\s+[A-Z][\p{L}'-]*)?)\s+here\b\s*[,:]?\s*(.*)$/u;
-const MY_NAME = /^my (?:full |first )?name(?:'s|\s+is)\s+([A-Z][\p{L}'-]*(?:\s+[A-Z][\p{L}'-]*)?)\s*,\s*(.+)$/u;
+const MY_NAME = /^[Mm]y (?:full |first )?name(?:'s|\s+is)\s+([A-Z][\p{L}'-]*(?:\s+[A-Z][\p{L}'-]*)?)\s*,\s*(.+)$/u;
 const ABOUT_ME = /^(?:about me|a bit about me|a little about me|quick intro|intro|me)\s*:\s*(.+)$/i;
 
 /** Descriptors are separated by commas, and by "and" when a descriptor follows ("27 and a pharmacist"). */
@@ -59,10 +59,12 @@ function clausesOf(segment: string): string[] {
   if (COUNTED_FAMILY.test(segment)) return [`I have ${segment}`];
   if (VERB_FIRST.test(segment)) return [`I ${segment}`];
   if (/^in\s+/i.test(segment)) return [`I live ${segment}`];
-  if (STATE.test(segment)) return [`I'm ${segment}`];
-  const out: string[] = [];
+  // "retired teacher" is a job; "retired" alone, "based in Perth" are states.
   const hasArticle = /^(?:a|an|the)\s/i.test(segment);
-  if (!hasArticle && jobTitleAt(segment, false)) out.push(`I'm ${/^[aeiou]/i.test(segment) ? "an" : "a"} ${segment}`);
+  const isJob = !hasArticle && !/^(?:based|living|located|working|employed|studying|from|originally)\b/i.test(segment) && jobTitleAt(segment, false) !== null;
+  if (!isJob && STATE.test(segment)) return [`I'm ${segment}`];
+  const out: string[] = [];
+  if (isJob) out.push(`I'm ${/^[aeiou]/i.test(segment) ? "an" : "a"} ${segment}`);
   else out.push(`I'm ${segment}`);
   if (jobTitleAt(segment.replace(/^(?:a|an)\s+/i, ""), false)) {
     const home = placeAfter(segment, "in");

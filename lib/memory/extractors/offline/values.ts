@@ -25,7 +25,8 @@ const NOT_AN_ITEM =
  * in spring"). Split it with splitList.
  */
 export function listPhraseAt(text: string): string {
-  const parts = text.split(/\s*,\s*/);
+  // "golf and a bit of chess": a quantity before an item is not the boundary "a bit" of "I like it a bit".
+  const parts = text.replace(/\b(?:a (?:little )?bit of|a little bit of|a lot of|lots of)\s+(?=\p{L})/giu, "").split(/\s*,\s*/);
   const first = phraseAt(parts[0]!);
   const items = [first];
   if (first !== trimValue(parts[0]!)) return first;
