@@ -11,6 +11,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
@@ -61,6 +62,8 @@ export const messages = pgTable(
     role: text("role").$type<MessageRole>().notNull(),
     // AI SDK UIMessage parts, tool-call parts included.
     parts: jsonb("parts").$type<unknown[]>().notNull(),
+    // What the UI shows beside the parts: e.g. that a reply was cut off (`partial`).
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -90,6 +93,9 @@ export const turns = pgTable(
     memoryStatus: text("memory_status").$type<TurnMemoryStatus>().notNull().default("pending"),
     // When the memory event was last handed to Inngest (outbox bookkeeping).
     eventSentAt: timestamp("event_sent_at", { withTimezone: true }),
+    // The last failed hand-over, and why: the UI says "delayed", the outbox re-sends at once.
+    eventFailedAt: timestamp("event_failed_at", { withTimezone: true }),
+    eventError: text("event_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
     memoryUpdatedAt: timestamp("memory_updated_at", { withTimezone: true }),
@@ -203,6 +209,16 @@ export const memoryJobs = pgTable(
     index("memory_jobs_user_id_idx").on(t.userId),
   ],
 );
+
+/**
+ * rate-limiter-flexible's Postgres store (lib/http/rate-limit.ts), in the shape
+ * it expects: one row per limited key, `expire` in epoch milliseconds.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});
 
 export const usersRelations = relations(users, ({ many }) => ({
   conversations: many(conversations),

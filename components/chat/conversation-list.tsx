@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
+import { sendJson } from "@/lib/http/send-json";
 
 export interface ConversationItem {
   id: string;
@@ -35,7 +36,7 @@ export function ConversationList({
 
   async function remove(conversation: ConversationItem) {
     setError(null);
-    const res = await fetch(`/api/conversations/${conversation.id}`, { method: "DELETE" });
+    const res = await sendJson(`/api/conversations/${conversation.id}`, "DELETE");
     if (!res.ok && res.status !== 404) {
       setError("Could not delete the conversation. Try again.");
       return;

@@ -13,6 +13,8 @@ export const messageMetadataSchema = z.object({
   turnId: z.string().optional(),
   createdAt: z.string().optional(),
   model: z.enum(["offline", "openai"]).optional(),
+  /** The stream ended before the reply was complete; this is what had arrived. */
+  partial: z.boolean().optional(),
 });
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
 

@@ -11,5 +11,9 @@ describe("sending the turn event while Inngest is down", () => {
     expect(await sendTurnCompleted(turn)).toBe(false);
     const stored = await getTurnById({ userId: turn.userId, id: turn.turnId });
     expect(stored).toMatchObject({ memoryStatus: "pending", eventSentAt: null });
+    // Marked delayed, so the UI can say so and the outbox re-sends at its next sweep.
+    expect(stored?.eventFailedAt).toBeInstanceOf(Date);
+    const { getTurnStatusView } = await import("@/lib/memory/turn-status");
+    expect((await getTurnStatusView(stored!)).delivery).toBe("delayed");
   }, 30_000);
 });
