@@ -703,11 +703,17 @@ export function extractSemantic(message: AnalyzedMessage, now: Date, previous: A
     }
   };
   const conditionalSentences = new Set(findConditionalInstructions(message).map((c) => c.sentence));
+  const read = new Set<string>();
   message.clauses.forEach((clause, i) => {
     if (!usable(clause) || conditionalSentences.has(clause.sentence)) return;
     const before = message.clauses[i - 1];
     const introduced = before !== undefined && before.sentence === clause.sentence && isBareIntroduction(before.text);
-    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) add(factsOf(text, ctx));
+    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) {
+      // A clause said twice (pasted text repeats itself) gives the same facts twice: read it once.
+      if (read.has(text)) continue;
+      read.add(text);
+      add(factsOf(text, ctx));
+    }
   });
   for (const statement of selfCorrectedStatements(message)) add(factsOf(statement, ctx));
   const corrected = applyCorrections(message, previous, {
