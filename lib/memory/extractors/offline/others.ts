@@ -5,7 +5,6 @@
  * (family). They never take one of the user's keys (home_city, employer…) and
  * never read as the user's own like: the user's rules all need "I".
  */
-import type { SemanticFact } from "@/lib/memory/types";
 import { type Category, fact, type Rule } from "./facts";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
 import { splitList, stripArticle, trimValue } from "./normalize";

@@ -7,13 +7,13 @@
 import type { SemanticFact } from "@/lib/memory/types";
 import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./dates";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
+import { findConditionalInstructions } from "./conditional";
+import { applyCorrections, selfCorrectedStatements } from "./corrections";
+import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
 import { otherPeopleFacts } from "./others";
 import { possessionFacts } from "./possessions";
 import { isBareIntroduction, profileClauses } from "./profile";
-import { findConditionalInstructions } from "./conditional";
-import { applyCorrections, selfCorrectedStatements } from "./corrections";
-import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
   isKnownDemonym,
@@ -317,14 +317,14 @@ const family: Rule = (c, { casual }) => {
     const phrase = single ? `a ${relation}` : `${count} ${plural(relation)}`;
     // The count is a fact of its own ("how many kids do I have?"); each name is another.
     if (!single || who.length === 0) out.push(fact(null, "family", `User has ${phrase}`, stripArticle(phrase)));
-    for (const who1 of who) out.push(fact(null, "family", `User has a ${singular(relation)} named ${who1}`, who1));
+    for (const person of who) out.push(fact(null, "family", `User has a ${singular(relation)} named ${person}`, person));
   }
   const listed = new RegExp(`\\bmy (${GROUPS})\\s+(are|'re)\\s+(called\\s+|named\\s+)?(.*)$`, "i").exec(c);
   if (listed) {
     const relation = singular(listed[1]!.toLowerCase());
     const category = pets.has(relation) ? "pet" : "family";
-    for (const who1 of names(listed[4]!, casual && listed[3] !== undefined)) {
-      out.push(fact(null, category, `User has a ${relation} named ${who1}`, who1));
+    for (const member of names(listed[4]!, casual && listed[3] !== undefined)) {
+      out.push(fact(null, category, `User has a ${relation} named ${member}`, member));
     }
   }
   const parent = new RegExp(`\\b${I_AM}\\s+(?:a|the)\\s+(mom|mother|mum|dad|father|parent)\\s+of\\s+${NUMBER_WORD}\\b`, "i").exec(c);
