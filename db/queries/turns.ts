@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "../client";
 import { conversations, messages, turns, type TurnMemoryStatus, type TurnSource } from "../schema";
 
@@ -132,6 +133,33 @@ export async function getTurnWithMessagesById({ id }: { id: string }) {
     : { id: null, role: "assistant" as const, parts: [] as unknown[] };
   if (!userMessage || !assistantMessage) return undefined;
   return { turn, userMessage, assistantMessage };
+}
+
+/**
+ * The exchange before a turn in the same conversation: the messages of the
+ * latest earlier turn, by message order (timestamps of imported turns can tie).
+ * Undefined for the first turn of a conversation.
+ */
+export async function getPreviousExchangeByUserMessageId({
+  conversationId,
+  userMessageId,
+}: {
+  conversationId: string;
+  userMessageId: string;
+}): Promise<{ userParts: unknown[]; assistantParts: unknown[] } | undefined> {
+  const previousUser = alias(messages, "previous_user_message");
+  const previousAssistant = alias(messages, "previous_assistant_message");
+  const current = alias(messages, "current_user_message");
+  const [row] = await getDb()
+    .select({ userParts: previousUser.parts, assistantParts: previousAssistant.parts })
+    .from(turns)
+    .innerJoin(previousUser, eq(previousUser.id, turns.userMessageId))
+    .innerJoin(previousAssistant, eq(previousAssistant.id, turns.assistantMessageId))
+    .innerJoin(current, eq(current.id, userMessageId))
+    .where(and(eq(turns.conversationId, conversationId), lt(previousUser.seq, current.seq)))
+    .orderBy(desc(previousUser.seq))
+    .limit(1);
+  return row;
 }
 
 export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
