@@ -11,11 +11,16 @@ import type { MemoryExtractor } from "@/lib/memory/types";
 export const EXTRACT_MEMORIES_RETRIES = 3;
 
 /**
- * One memory run at a time per user, across both functions below (scope
- * "env" shares the limit by key value), so consolidation never races itself
- * and an import never runs beside a live turn of the same user.
+ * A user's live turns are worked one at a time, in order. Imported history
+ * of one user may run a few turns at once: every store is serialised by the
+ * user's advisory lock anyway, and consolidation orders facts by when they
+ * were said, not by when they are processed (lib/memory/consolidate.ts) —
+ * one at a time, a single user's large import would drain at ~2 turns/s.
  */
-const ONE_RUN_PER_USER = { limit: 1, key: "event.data.userId", scope: "env" as const };
+const CONCURRENCY = {
+  chat: { limit: 1, key: "event.data.userId" },
+  import: { limit: 4, key: "event.data.userId" },
+} as const;
 
 /**
  * After every chat turn: extract episodic, semantic and procedural memories
@@ -40,7 +45,7 @@ export function createExtractMemories({
       id: source === "chat" ? "extract-memories" : "extract-imported-memories",
       name: source === "chat" ? "Extract memories from a chat turn" : "Extract memories from an imported turn",
       triggers: [trigger],
-      concurrency: ONE_RUN_PER_USER,
+      concurrency: CONCURRENCY[source],
       // Imported history drains at a bounded rate, however much arrives at once; runs wait, never drop.
       ...(source === "import" ? { throttle: { limit: env().IMPORT_TURNS_PER_SECOND, period: "1s" } } : {}),
       retries: EXTRACT_MEMORIES_RETRIES,
