@@ -3,6 +3,11 @@
  *
  *   npx tsx bench/inngest-local.ts            embedded Postgres (PGlite)
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/inngest-local.ts
+ *   BENCH_INNGEST_MODE=production npx tsx bench/inngest-local.ts
+ *
+ * BENCH_INNGEST_MODE=production runs the server with a signing key and an
+ * event key and the app in cloud mode with the same keys, so every call and
+ * answer is signed and verified (the cost of production mode); default dev.
  *
  * Topology as in `npm run dev`: the server runs as its own process (main.ts),
  * Postgres and an SDK app (serve() from inngest/node) run in this process.
@@ -11,6 +16,7 @@
  * without error, as runs/s. Prints one JSON line, then a table. Stops by itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type net from "node:net";
@@ -83,6 +89,8 @@ async function main(): Promise<void> {
   const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres();
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded?.url ?? "";
   const database = embedded ? "embedded PGlite" : "BENCH_DATABASE_URL";
+  const mode = process.env.BENCH_INNGEST_MODE === "production" ? "production" : "dev";
+  const keys = mode === "production" ? { signingKey: randomBytes(32).toString("hex"), eventKey: randomBytes(16).toString("hex") } : undefined;
 
   // The app: a run is seen finished when its handler returns.
   const finished = new Map<string, () => void>();
@@ -99,8 +107,12 @@ async function main(): Promise<void> {
     "--schema", schema,
     "--sync-interval", "0",
     "--quiet",
+    ...(keys ? ["--signing-key", keys.signingKey, "--event-key", keys.eventKey] : []),
   ]);
-  const client = new Inngest({ id: "bench", isDev: true, baseUrl: server.url, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+  const logger = { info() {}, warn() {}, error() {}, debug() {} };
+  const client = keys
+    ? new Inngest({ id: "bench", isDev: false, baseUrl: server.url, eventKey: keys.eventKey, signingKey: keys.signingKey, logger })
+    : new Inngest({ id: "bench", isDev: true, baseUrl: server.url, logger });
   const fiveSteps = client.createFunction({ id: "five-steps", retries: 0, triggers: [{ event: "bench/five" }] }, async ({ event, step }) => {
     for (let i = 0; i < 5; i++) await step.run(`noop-${i}`, () => i);
     // Code after the last step runs only in the final call, once every step is memoized.
@@ -108,13 +120,14 @@ async function main(): Promise<void> {
     finished.get(key)?.();
     return key;
   });
-  app.on("request", serve({ client, functions: [fiveSteps] }));
+  app.on("request", serve({ client, functions: [fiveSteps], ...(keys ? { signingKey: keys.signingKey } : {}) }));
 
-  const api = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}/v0/${p}`)).json()) as T;
+  const auth: Record<string, string> = keys ? { authorization: `Bearer ${keys.signingKey}` } : {};
+  const api = async <T>(p: string): Promise<T> => (await (await fetch(`${server.url}/v0/${p}`, { headers: auth })).json()) as T;
   const waitFinished = (key: string) => new Promise<void>((resolve) => finished.set(key, resolve));
 
   try {
-    const synced = await fetch(`${server.url}/v0/sync`, { method: "POST" });
+    const synced = await fetch(`${server.url}/v0/sync`, { method: "POST", headers: auth });
     if (!synced.ok) throw new Error(`sync failed: ${await synced.text()}`);
 
     // 1. Latency of one 5-step run at a time: each starts once the previous
@@ -161,6 +174,7 @@ async function main(): Promise<void> {
     const result = {
       bench: "inngest-local",
       database,
+      mode,
       sequential5Steps: {
         runs: SEQUENTIAL_RUNS,
         medianMs: round(percentile(e2e, 50)),
@@ -186,7 +200,7 @@ async function main(): Promise<void> {
     Object.assign(result, { loadAverage: load });
     console.log(JSON.stringify(result));
     console.log(`
-| measure (${database})                         | value |
+| measure (${database}, ${mode} mode)          | value |
 |-----------------------------------------------|-------|
 | 5 sequential steps, median (send → return)    | ${result.sequential5Steps.medianMs} ms (target < ${TARGET_MS}) |
 | 5 sequential steps, p95                       | ${result.sequential5Steps.p95Ms} ms |

@@ -127,7 +127,7 @@ async function main() {
   const { serve } = await import("inngest/node");
   const { createExtractMemories } = await import("@/inngest/functions/extract-memories");
   const { createOfflineExtractor } = await import("@/lib/memory/extractors/offline");
-  const { sendTurnCompleted } = await import("@/inngest/send");
+  const { sendTurnEvent } = await import("@/inngest/send");
   const { closeDb } = await import("@/db/client");
   handler = serve({ client: inngest, functions: [createExtractMemories({ extractor: () => createOfflineExtractor() })] });
   const synced = await server.syncNow();
@@ -141,7 +141,7 @@ async function main() {
   async function endOfStream(user: { userId: string; conversationId: string }, content: TurnContent): Promise<Sent> {
     const t0 = performance.now();
     const turn = await saveChatTurn(user, content);
-    const ok = await sendTurnCompleted(turn);
+    const ok = await sendTurnEvent(turn);
     return { ...turn, sendMs: performance.now() - t0, ok };
   }
 

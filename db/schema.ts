@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
   type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
@@ -30,18 +31,45 @@ export const users = pgTable("users", {
   ...timestamps,
 });
 
+export type ImportFormat = "jarvus" | "chatgpt";
+
+/** One upload of conversation history (POST /api/import); its turns carry its id. */
+export const imports = pgTable(
+  "imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    format: text("format").$type<ImportFormat>().notNull(),
+    // What this upload added (a re-import of the same history adds nothing).
+    conversations: integer("conversations").notNull().default(0),
+    turns: integer("turns").notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index("imports_user_id_idx").on(t.userId)],
+);
+
 export const conversations = pgTable(
   "conversations",
   {
-    // Client-made uuid (the chat page creates it before the first message).
+    // Client-made uuid (the chat page creates it before the first message); derived from
+    // import_key for imported ones.
     id: uuid("id").primaryKey(),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     title: text("title").notNull(),
+    // Imported history: `ext:<externalId>` or `sha:<content hash>`, so re-imports find it again.
+    importKey: text("import_key"),
+    importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
     ...timestamps,
   },
-  (t) => [index("conversations_user_id_updated_at_idx").on(t.userId, t.updatedAt)],
+  (t) => [
+    index("conversations_user_id_updated_at_idx").on(t.userId, t.updatedAt),
+    uniqueIndex("conversations_user_id_import_key_idx").on(t.userId, t.importKey),
+    index("conversations_import_id_idx").on(t.importId),
+  ],
 );
 
 export type MessageRole = "user" | "assistant";
@@ -62,6 +90,8 @@ export const messages = pgTable(
     role: text("role").$type<MessageRole>().notNull(),
     // AI SDK UIMessage parts, tool-call parts included.
     parts: jsonb("parts").$type<unknown[]>().notNull(),
+    // What the UI shows beside the parts: e.g. that a reply was cut off (`partial`).
+    metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -71,6 +101,8 @@ export const messages = pgTable(
 );
 
 export type TurnMemoryStatus = "pending" | "processing" | "done" | "failed";
+/** Where a turn came from: a live chat, or imported history (its events are throttled). */
+export type TurnSource = "chat" | "import";
 
 export const turns = pgTable(
   "turns",
@@ -85,12 +117,16 @@ export const turns = pgTable(
     userMessageId: text("user_message_id")
       .notNull()
       .references(() => messages.id, { onDelete: "cascade" }),
-    assistantMessageId: text("assistant_message_id")
-      .notNull()
-      .references(() => messages.id, { onDelete: "cascade" }),
+    // Null only for imported history that ends with the user's words (no reply to pair them with).
+    assistantMessageId: text("assistant_message_id").references(() => messages.id, { onDelete: "cascade" }),
+    source: text("source").$type<TurnSource>().notNull().default("chat"),
+    importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
     memoryStatus: text("memory_status").$type<TurnMemoryStatus>().notNull().default("pending"),
     // When the memory event was last handed to Inngest (outbox bookkeeping).
     eventSentAt: timestamp("event_sent_at", { withTimezone: true }),
+    // The last failed hand-over, and why: the UI says "delayed", the outbox re-sends at once.
+    eventFailedAt: timestamp("event_failed_at", { withTimezone: true }),
+    eventError: text("event_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp("completed_at", { withTimezone: true }).notNull().defaultNow(),
     memoryUpdatedAt: timestamp("memory_updated_at", { withTimezone: true }),
@@ -101,6 +137,7 @@ export const turns = pgTable(
     index("turns_user_message_id_idx").on(t.userMessageId),
     index("turns_assistant_message_id_idx").on(t.assistantMessageId),
     index("turns_memory_status_created_at_idx").on(t.memoryStatus, t.createdAt),
+    index("turns_import_id_idx").on(t.importId),
   ],
 );
 
@@ -235,9 +272,25 @@ export const memoryJobs = pgTable(
   ],
 );
 
+/**
+ * rate-limiter-flexible's Postgres store (lib/http/rate-limit.ts), in the shape
+ * it expects: one row per limited key, `expire` in epoch milliseconds.
+ */
+export const rateLimits = pgTable("rate_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});
+
 export const usersRelations = relations(users, ({ many }) => ({
   conversations: many(conversations),
   memories: many(memories),
+  imports: many(imports),
+}));
+
+export const importsRelations = relations(imports, ({ one, many }) => ({
+  user: one(users, { fields: [imports.userId], references: [users.id] }),
+  turns: many(turns),
 }));
 
 export const conversationsRelations = relations(conversations, ({ one, many }) => ({
@@ -258,6 +311,7 @@ export const turnsRelations = relations(turns, ({ one, many }) => ({
     fields: [turns.conversationId],
     references: [conversations.id],
   }),
+  import: one(imports, { fields: [turns.importId], references: [imports.id] }),
   jobs: many(memoryJobs),
 }));
 

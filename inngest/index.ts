@@ -1,6 +1,6 @@
-import { extractMemories } from "./functions/extract-memories";
+import { extractImportedMemories, extractMemories } from "./functions/extract-memories";
 import { reconcilePendingTurns } from "./functions/reconcile-pending-turns";
 import { reembedMemories } from "./functions/reembed-memories";
 
 /** Every function that /api/inngest serves. */
-export const functions = [extractMemories, reconcilePendingTurns, reembedMemories];
+export const functions = [extractMemories, extractImportedMemories, reconcilePendingTurns, reembedMemories];

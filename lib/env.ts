@@ -9,6 +9,27 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+const WINDOW_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "20/10m" → { points: 20, windowMs: 600000 }. */
+const rateSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+\s*\/\s*\d+\s*[smhd]$/, "must look like 20/10m (points per window; s, m, h or d)")
+  .transform((v) => {
+    const [, points, count, unit] = /^(\d+)\s*\/\s*(\d+)\s*([smhd])$/.exec(v)!;
+    return { points: Number(points), windowMs: Number(count) * WINDOW_MS[unit as keyof typeof WINDOW_MS] };
+  })
+  .refine((r) => r.points > 0 && r.windowMs > 0, "points and window must be positive");
+
+/** A rate with a default; unset or empty means the default. */
+const rate = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || fallback)
+    .pipe(rateSchema);
+
 /** An empty value (`KEY=` in a .env file) counts as unset. */
 const blankAsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
@@ -33,12 +54,37 @@ const envSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_BASE_URL: optionalString,
+  /** "off": the launcher starts no local Inngest server (Inngest Cloud, or a server at INNGEST_BASE_URL). */
+  INNGEST_LOCAL: z.enum(["on", "off"]).default("on"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Interface the launcher binds Next to; loopback unless you mean to expose it. */
   HOST: z.string().default("127.0.0.1"),
+  /**
+   * Host names the app answers (comma-separated; `*` = any). The launcher sets loopback names plus
+   * these, against DNS rebinding; unset (Vercel, plain `next start`) means no check.
+   */
+  ALLOWED_HOSTS: optionalString,
   JARVUS_DB_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   INNGEST_LOCAL_PORT: z.coerce.number().int().min(1).max(65535).default(8288),
   INNGEST_LOCAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8289),
+  /** "off" disables every rate limit (benchmarks, evaluations). */
+  RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  /** `<points>/<window>`, window in s/m/h/d: guests created per client address, … */
+  RATE_LIMIT_GUESTS: rate("20/10m"),
+  /** … chat messages per user, … */
+  RATE_LIMIT_CHAT: rate("30/1m"),
+  /** … memory retries per turn, … */
+  RATE_LIMIT_RETRY: rate("5/10m"),
+  /** … history imports per user. */
+  RATE_LIMIT_IMPORT: rate("5/1h"),
+  /**
+   * Trust X-Forwarded-For for the client address (rate limits per address). On by default on
+   * Vercel, whose edge sets it; elsewhere a client could forge it, so all guests share one bucket.
+   */
+  TRUST_PROXY: z.enum(["true", "false"]).optional(),
+  VERCEL: optionalString,
+  /** Imported turns whose memories start extracting per second, across all users (Inngest throttle). */
+  IMPORT_TURNS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(8),
   MEMORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2000),
   MEMORY_RETRIEVAL: z.enum(["on", "off"]).default("on"),
   /** How long a chat reply waits for its message's embedding before text search answers alone. */

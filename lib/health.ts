@@ -9,7 +9,11 @@ export interface Health {
   inngest: "up" | "down" | "cloud" | "unconfigured";
 }
 
-/** Database reachability, and whether the configured Inngest server answers (dev) or keys are set (cloud). */
+/**
+ * Database reachability, and whether the configured Inngest server answers
+ * (INNGEST_DEV, or a self-hosted/local server at INNGEST_BASE_URL) or keys are
+ * set for Inngest Cloud.
+ */
 export async function checkHealth(): Promise<Health> {
   const [db, inngest] = await Promise.all([checkDatabase(), checkInngest()]);
   return { ok: db === "up", db, inngest };
@@ -28,9 +32,10 @@ async function checkDatabase(): Promise<Health["db"]> {
 async function checkInngest(): Promise<Health["inngest"]> {
   const e = env();
   const devUrl = e.INNGEST_DEV && /^https?:\/\//.test(e.INNGEST_DEV) ? e.INNGEST_DEV : undefined;
-  if (!devUrl) return e.INNGEST_SIGNING_KEY ? "cloud" : "unconfigured";
+  const serverUrl = devUrl ?? e.INNGEST_BASE_URL;
+  if (!serverUrl) return e.INNGEST_SIGNING_KEY ? "cloud" : "unconfigured";
   try {
-    const res = await fetch(new URL("/health", devUrl), { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(new URL("/health", serverUrl), { signal: AbortSignal.timeout(1000) });
     return res.ok ? "up" : "down";
   } catch {
     return "down";

@@ -48,6 +48,8 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "
     INNGEST_LOCAL_PORT: process.env.E2E_INNGEST_PORT ?? "8388",
     INNGEST_LOCAL_UI_PORT: process.env.E2E_INNGEST_UI_PORT ?? "8389",
     AUTH_SECRET: "e2e-only-secret-that-is-at-least-32-characters",
+    // Every test is a new guest from 127.0.0.1; the limits themselves are tested on a server of their own.
+    RATE_LIMIT_GUESTS: "100000/10m",
     ...(database ? { DATABASE_URL: database.url } : { DATABASE_URL: "" }),
   },
 });

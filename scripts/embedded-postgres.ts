@@ -59,6 +59,7 @@ export async function startEmbeddedPostgres(
         server.close(() => resolve());
         for (const handler of handlers) void handler.detach(true);
       });
+      queue.close();
       await db.close();
     },
   };

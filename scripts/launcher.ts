@@ -5,7 +5,8 @@ import { migrateDatabase } from "@/db/migrate";
 import { databaseUrl, env } from "@/lib/env";
 import { loadDotEnv } from "./dotenv";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
-import { acquireLock } from "./lock";
+import { inngestKeys } from "./inngest-keys";
+import { acquireLock, type Lock } from "./lock";
 import { isPortFree } from "./ports";
 import { supervise, type Supervised } from "./supervise";
 
@@ -39,6 +40,13 @@ async function main() {
   if (mode === "start" && !fs.existsSync(path.join(".next", "BUILD_ID"))) {
     fail("No production build found: run `npm run build` first.");
   }
+  if (mode === "start" && e.INNGEST_DEV) {
+    fail(
+      "INNGEST_DEV is set, but `npm start` is production: INNGEST_DEV turns off the Inngest SDK's signature " +
+        "checks, so anyone who can reach the app could run its functions. Unset it (the launcher signs with " +
+        "INNGEST_SIGNING_KEY / INNGEST_EVENT_KEY, generated when unset), or use `npm run dev`.",
+    );
+  }
 
   const lock = acquireLockOrFail(e.JARVUS_DATA_DIR);
   const stops: Array<() => Promise<void>> = [async () => lock.release()];
@@ -69,18 +77,44 @@ async function main() {
     log("migrations applied");
 
     const appUrl = `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`;
-    const inngestMode = chooseInngestMode();
+    const inngestMode = chooseInngestMode(mode);
     const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       DATABASE_URL: dbUrl,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Against DNS rebinding: the app answers loopback names, and what ALLOWED_HOSTS adds.
+      ALLOWED_HOSTS: e.ALLOWED_HOSTS ?? "localhost,127.0.0.1,[::1]",
     };
 
     if (inngestMode === "local") {
       const inngestUrl = `http://127.0.0.1:${e.INNGEST_LOCAL_PORT}`;
-      childEnv.INNGEST_DEV = inngestUrl;
-      stops.push(startLocalInngest(dbUrl, appUrl, childEnv).stop);
-      log(`local Inngest server: ${inngestUrl} (runs page http://127.0.0.1:${e.INNGEST_LOCAL_UI_PORT})`);
+      const serverEnv: NodeJS.ProcessEnv = { ...childEnv };
+      if (mode === "start") {
+        // Production: signed like self-hosted Inngest; the app runs in the SDK's cloud mode, which
+        // verifies every call's signature, and finds the server through INNGEST_BASE_URL.
+        const keys = inngestKeys(e.JARVUS_DATA_DIR, { signingKey: e.INNGEST_SIGNING_KEY, eventKey: e.INNGEST_EVENT_KEY });
+        Object.assign(childEnv, {
+          INNGEST_SIGNING_KEY: keys.signingKey,
+          INNGEST_EVENT_KEY: keys.eventKey,
+          INNGEST_BASE_URL: inngestUrl,
+          // The URL the SDK registers comes from the sync request's Host unless this pins it.
+          INNGEST_SERVE_ORIGIN: appUrl,
+        });
+        Object.assign(serverEnv, { INNGEST_SIGNING_KEY: keys.signingKey, INNGEST_EVENT_KEY: keys.eventKey });
+        delete childEnv.INNGEST_DEV;
+      } else {
+        // Development: unsigned, like the Inngest Dev Server.
+        childEnv.INNGEST_DEV = inngestUrl;
+        for (const key of ["INNGEST_SIGNING_KEY", "INNGEST_EVENT_KEY", "INNGEST_BASE_URL"]) {
+          delete childEnv[key];
+          delete serverEnv[key];
+        }
+      }
+      stops.push(startLocalInngest(dbUrl, appUrl, serverEnv, lock).stop);
+      log(
+        `local Inngest server: ${inngestUrl} (${mode === "start" ? "signed: production mode" : "development mode"}; ` +
+          `dashboard ${inngestUrl})`,
+      );
     } else if (inngestMode === "cli") {
       childEnv.INNGEST_DEV = "http://127.0.0.1:8288";
       const cli = supervise({
@@ -99,10 +133,10 @@ async function main() {
 
     const next = supervise({
       name: "Next",
-      command: process.execPath,
-      args: [require.resolve("next/dist/bin/next"), mode, "-p", String(e.PORT), "-H", e.HOST],
+      node: { args: [require.resolve("next/dist/bin/next"), mode, "-p", String(e.PORT), "-H", e.HOST] },
       env: childEnv,
       restart: false,
+      onSpawn: (pid) => lock.recordChild("Next", pid),
       onExit: (code) => {
         log(`Next exited (code ${code})`);
         void shutdown(code ?? 1);
@@ -116,34 +150,36 @@ async function main() {
   }
 }
 
-function chooseInngestMode(): InngestMode {
+function chooseInngestMode(mode: Mode): InngestMode {
   if (process.argv.includes("--inngest=cli")) return "cli";
   const e = env();
-  if (e.INNGEST_DEV || e.INNGEST_SIGNING_KEY) return "external";
+  if (e.INNGEST_LOCAL === "off" || e.INNGEST_BASE_URL || (mode === "dev" && e.INNGEST_DEV)) return "external";
   return "local";
 }
 
-function startLocalInngest(dbUrl: string, appUrl: string, childEnv: NodeJS.ProcessEnv): Supervised {
+function startLocalInngest(dbUrl: string, appUrl: string, serverEnv: NodeJS.ProcessEnv, lock: Lock): Supervised {
   const e = env();
   return supervise({
     name: "local Inngest server",
-    command: process.execPath,
-    args: [
-      "--import",
-      "tsx",
-      path.join("inngest", "local-server", "main.ts"),
-      "--port",
-      String(e.INNGEST_LOCAL_PORT),
-      "--ui-port",
-      String(e.INNGEST_LOCAL_UI_PORT),
-      "--database-url",
-      dbUrl,
-      "--app-url",
-      `${appUrl}/api/inngest`,
-    ],
-    env: childEnv,
+    node: {
+      args: [
+        "--import",
+        "tsx",
+        path.join("inngest", "local-server", "main.ts"),
+        "--port",
+        String(e.INNGEST_LOCAL_PORT),
+        "--ui-port",
+        String(e.INNGEST_LOCAL_UI_PORT),
+        "--database-url",
+        dbUrl,
+        "--app-url",
+        `${appUrl}/api/inngest`,
+      ],
+    },
+    env: serverEnv,
     // If it dies the chat keeps working (turns wait in the outbox); bring it back.
     restart: true,
+    onSpawn: (pid) => lock.recordChild("local Inngest server", pid),
   });
 }
 
@@ -153,9 +189,9 @@ async function startEmbedded(dataDir: string, preferredPort: number): Promise<Em
   return startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite"), port });
 }
 
-function acquireLockOrFail(dataDir: string) {
+function acquireLockOrFail(dataDir: string): Lock {
   try {
-    return acquireLock(dataDir);
+    return acquireLock(dataDir, log);
   } catch (error) {
     fail(error instanceof Error ? error.message : String(error));
   }

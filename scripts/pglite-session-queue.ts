@@ -27,10 +27,22 @@ export class PGliteSessionQueue {
   private queue: Pending[] = [];
   private owner: number | null = null;
   private running = false;
+  private closed = false;
 
   constructor(private readonly db: PGlite) {}
 
+  /**
+   * The database is about to close: what is still queued fails, and clients
+   * that disconnect afterwards (their sockets close a tick later) touch
+   * nothing.
+   */
+  close(): void {
+    this.closed = true;
+    for (const q of this.queue.splice(0)) q.reject(new Error("embedded Postgres is shutting down"));
+  }
+
   enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    if (this.closed) return Promise.reject(new Error("embedded Postgres is shutting down"));
     return new Promise((resolve, reject) => {
       this.queue.push({ handlerId, message, onData, resolve, reject });
       void this.drain();
@@ -47,7 +59,7 @@ export class PGliteSessionQueue {
 
   /** A client that vanished mid-cycle must not keep PGlite (or an open transaction). */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
-    if (this.owner !== handlerId) return;
+    if (this.closed || this.owner !== handlerId) return;
     if (this.db.isInTransaction()) await this.db.exec("ROLLBACK");
     this.owner = null;
     void this.drain();
@@ -63,7 +75,7 @@ export class PGliteSessionQueue {
     if (this.running) return;
     this.running = true;
     try {
-      for (let item = this.next(); item; item = this.next()) {
+      for (let item = this.next(); item && !this.closed; item = this.next()) {
         const chunks: Uint8Array[] = [];
         try {
           await this.db.runExclusive(() =>

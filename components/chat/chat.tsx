@@ -7,6 +7,7 @@ import type { ChatUIMessage } from "@/lib/ai/tools";
 import { CONVERSATIONS_CHANGED } from "./conversation-list";
 import { MemoryStatus } from "./memory-status";
 import { MessageView } from "./message-view";
+import { UsedMemories } from "./used-memories";
 
 interface ModelInfo {
   kind: "offline" | "openai";
@@ -114,8 +115,11 @@ export function Chat({
             key={m.id}
             message={m}
             footer={
-              m.role === "assistant" && m.metadata?.turnId && !(busy && m.id === messages.at(-1)?.id) ? (
-                <MemoryStatus turnId={m.metadata.turnId} />
+              m.role === "assistant" && !(busy && m.id === messages.at(-1)?.id) ? (
+                <>
+                  {m.metadata?.memoryIds ? <UsedMemories memoryIds={m.metadata.memoryIds} /> : null}
+                  {m.metadata?.turnId ? <MemoryStatus turnId={m.metadata.turnId} /> : null}
+                </>
               ) : null
             }
           />

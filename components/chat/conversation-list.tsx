@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
+import { sendJson } from "@/lib/http/send-json";
 
 export interface ConversationItem {
   id: string;
@@ -35,7 +36,7 @@ export function ConversationList({
 
   async function remove(conversation: ConversationItem) {
     setError(null);
-    const res = await fetch(`/api/conversations/${conversation.id}`, { method: "DELETE" });
+    const res = await sendJson(`/api/conversations/${conversation.id}`, "DELETE");
     if (!res.ok && res.status !== 404) {
       setError("Could not delete the conversation. Try again.");
       return;
@@ -58,6 +59,9 @@ export function ConversationList({
       </div>
       <a className="sidebar-link" href="/memories">
         Memories
+      </a>
+      <a className="sidebar-link" href="/import" data-testid="import-link">
+        Import history
       </a>
       {error && (
         <p role="alert" className="error-text">

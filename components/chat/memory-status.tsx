@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { sendJson } from "@/lib/http/send-json";
 
 type TurnStatus = "pending" | "processing" | "done" | "failed";
 type JobType = "episodic" | "semantic" | "procedural";
 
 interface TurnView {
   status: TurnStatus;
+  delivery?: "sent" | "waiting" | "delayed";
   jobs: { type: JobType; status: string; added: number; updated: number; superseded: number; error: string | null }[];
 }
 
@@ -76,7 +78,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
   const retry = useCallback(async () => {
     setRetrying(true);
     try {
-      const res = await fetch(`/api/turns/${turnId}/retry`, { method: "POST" });
+      const res = await sendJson(`/api/turns/${turnId}/retry`, "POST");
       if (res.ok) {
         setView((v) => (v ? { ...v, status: "pending" } : v));
         startedAt.current = Date.now();
@@ -95,7 +97,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
     label =
       summary.total > 0 ? (
         <>
-          {summary.text} · <Link href="/memories">view</Link>
+          {summary.text} · <Link href={`/memories?turn=${turnId}`}>view</Link>
         </>
       ) : (
         summary.text
@@ -103,6 +105,8 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
   } else if (status === "failed") {
     const failed = view?.jobs.filter((j) => j.status === "failed").map((j) => j.type) ?? [];
     label = `Memory failed${failed.length ? ` (${failed.join(", ")})` : ""}`;
+  } else if (view?.delivery === "delayed") {
+    label = "Memory delayed — will retry";
   } else if (gaveUp) {
     label = "Memory is still waiting; it will be saved when the background worker is back";
   } else {
@@ -112,7 +116,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
   return (
     <div className="memory-status" data-testid="memory-status" data-status={status} aria-live="polite">
       <span>{label}</span>
-      {status === "failed" && (
+      {(status === "failed" || view?.delivery === "delayed") && (
         <button
           type="button"
           className="button"

@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import { readErrorMessage } from "./format";
+import { sendJson } from "@/lib/http/send-json";
 
 /** "Forget everything": a second, explicit click in a modal dialog before DELETE /api/memories. */
 export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
@@ -11,11 +12,7 @@ export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch("/api/memories", {
-        method: "DELETE",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ confirm: true }),
-      });
+      const res = await sendJson("/api/memories", "DELETE", { confirm: true });
       if (!res.ok) {
         setError(await readErrorMessage(res, "Could not forget your memories. Try again."));
         return;

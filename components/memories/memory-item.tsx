@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { MemoryView } from "@/lib/memory/view";
 import { formatDate, readErrorMessage } from "./format";
 import { MemoryHistory } from "./memory-history";
+import { sendJson } from "@/lib/http/send-json";
 
 type Mode = "view" | "edit" | "confirm-delete";
 
@@ -51,11 +52,7 @@ export function MemoryItem({
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/memories/${memory.id}`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ content: trimmed, importance: level }),
-      });
+      const res = await sendJson(`/api/memories/${memory.id}`, "PATCH", { content: trimmed, importance: level });
       if (!res.ok) {
         setError(await readErrorMessage(res, "Could not save the memory. Try again."));
         return;
@@ -73,7 +70,7 @@ export function MemoryItem({
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/memories/${memory.id}`, { method: "DELETE" });
+      const res = await sendJson(`/api/memories/${memory.id}`, "DELETE");
       // 404: already gone (another tab deleted it); either way it leaves the list.
       if (res.ok || res.status === 404) {
         onDeleted(memory);

@@ -75,12 +75,18 @@ export async function listMemoriesByUserId({
   type,
   q,
   includeInactive = false,
+  turn,
+  ids,
   limit,
 }: {
   userId: string;
   type?: MemoryType;
   q?: string;
   includeInactive?: boolean;
+  /** Only what this turn wrote (any state but deleted). */
+  turn?: string;
+  /** Only these (any state but deleted). */
+  ids?: string[];
   limit?: number;
 }): Promise<Memory[]> {
   const query = q?.trim();
@@ -98,8 +104,10 @@ export async function listMemoriesByUserId({
       and(
         eq(memories.userId, userId),
         isNull(memories.deletedAt),
-        includeInactive ? undefined : isNull(memories.invalidatedAt),
+        includeInactive || turn || ids ? undefined : isNull(memories.invalidatedAt),
         type ? eq(memories.type, type) : undefined,
+        turn ? eq(memories.sourceTurnId, turn) : undefined,
+        ids ? inArray(memories.id, ids.length > 0 ? ids : ["00000000-0000-0000-0000-000000000000"]) : undefined,
         matches,
       ),
     )

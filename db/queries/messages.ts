@@ -1,11 +1,13 @@
-import { and, asc, eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
-import { messages, turns, type MessageRole } from "../schema";
+import { conversations, messages, turns, type MessageRole } from "../schema";
 
 export interface StoredMessage {
   id: string;
   role: MessageRole;
   parts: unknown[];
+  metadata: Record<string, unknown>;
   createdAt: Date;
   /** The turn an assistant message completed (null for user messages). */
   turnId: string | null;
@@ -23,6 +25,7 @@ export async function getMessagesByConversationId({
       id: messages.id,
       role: messages.role,
       parts: messages.parts,
+      metadata: messages.metadata,
       createdAt: messages.createdAt,
       turnId: turns.id,
     })
@@ -42,4 +45,64 @@ export async function getMessageById({
     .from(messages)
     .where(eq(messages.id, id));
   return row;
+}
+
+export type SaveUserMessageResult =
+  | { status: "saved"; messageId: string; retried: boolean }
+  /** The conversation id is someone else's. */
+  | { status: "not_found" };
+
+/**
+ * Commits what the user said before any reply streams (DESIGN §4.3): starts
+ * the conversation if the id is new, then stores the message, in one
+ * transaction. A message id this user already sent in this conversation is
+ * a retry (kept as it is). An id that is taken anywhere else — another user's
+ * message, another conversation, an assistant message — gets a fresh id
+ * instead: the message is stored all the same, and the answer never tells
+ * whether someone else used the id.
+ */
+export async function saveUserMessage({
+  userId,
+  conversationId,
+  title,
+  message,
+}: {
+  userId: string;
+  conversationId: string;
+  title: string;
+  message: { id: string; parts: unknown[] };
+}): Promise<SaveUserMessageResult> {
+  return getDb().transaction(async (tx) => {
+    await tx.insert(conversations).values({ id: conversationId, userId, title }).onConflictDoNothing();
+    const [conversation] = await tx
+      .select({ userId: conversations.userId })
+      .from(conversations)
+      .where(eq(conversations.id, conversationId))
+      .for("update");
+    if (conversation?.userId !== userId) return { status: "not_found" };
+
+    const insert = (id: string) =>
+      tx
+        .insert(messages)
+        .values({ id, conversationId, userId, role: "user", parts: message.parts })
+        .onConflictDoNothing()
+        .returning({ id: messages.id });
+    let saved = (await insert(message.id))[0]?.id;
+    let retried = false;
+    if (!saved) {
+      const [known] = await tx
+        .select({ userId: messages.userId, conversationId: messages.conversationId, role: messages.role })
+        .from(messages)
+        .where(eq(messages.id, message.id));
+      if (known?.userId === userId && known.conversationId === conversationId && known.role === "user") {
+        saved = message.id;
+        retried = true;
+      } else {
+        saved = (await insert(randomUUID()))[0]?.id;
+      }
+    }
+    if (!saved) throw new Error("insert into messages returned no row");
+    await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
+    return { status: "saved", messageId: saved, retried };
+  });
 }

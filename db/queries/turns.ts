@@ -1,10 +1,12 @@
-import { and, asc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "../client";
-import { conversations, messages, turns, type TurnMemoryStatus } from "../schema";
+import { conversations, messages, turns, type TurnMemoryStatus, type TurnSource } from "../schema";
 
 interface MessageToSave {
   id: string;
   parts: unknown[];
+  metadata?: Record<string, unknown>;
 }
 
 export class MessageIdConflictError extends Error {
@@ -14,9 +16,10 @@ export class MessageIdConflictError extends Error {
 }
 
 /**
- * Persists one exchange in a single transaction: the user's message (kept if a
- * retry already stored it), the assistant's message and the turn row. Without
- * an assistant message (the model failed) only the user's message is kept, so
+ * Persists one exchange in a single transaction: the user's message (kept if
+ * it was already stored — the chat saves it before the reply streams, and a
+ * retry resends it), the assistant's message and the turn row. Without an
+ * assistant message (the model failed) only the user's message is kept, so
  * nothing the user said is lost and the client can retry.
  */
 export async function saveTurn({
@@ -55,6 +58,7 @@ export async function saveTurn({
       userId,
       role: "assistant",
       parts: assistantMessage.parts,
+      metadata: assistantMessage.metadata ?? {},
     });
     await tx.insert(turns).values({
       id: turnId,
@@ -72,9 +76,12 @@ export interface TurnRow {
   userId: string;
   conversationId: string;
   userMessageId: string;
-  assistantMessageId: string;
+  /** Null for imported words the user was never answered on. */
+  assistantMessageId: string | null;
+  source: TurnSource;
   memoryStatus: TurnMemoryStatus;
   eventSentAt: Date | null;
+  eventFailedAt: Date | null;
   createdAt: Date;
   completedAt: Date;
 }
@@ -85,8 +92,10 @@ const turnColumns = {
   conversationId: turns.conversationId,
   userMessageId: turns.userMessageId,
   assistantMessageId: turns.assistantMessageId,
+  source: turns.source,
   memoryStatus: turns.memoryStatus,
   eventSentAt: turns.eventSentAt,
+  eventFailedAt: turns.eventFailedAt,
   createdAt: turns.createdAt,
   completedAt: turns.completedAt,
 };
@@ -105,18 +114,52 @@ export async function getTurnById({
   return row;
 }
 
-/** Loads a turn with both messages, for the memory pipeline (no user scope: the event carries it). */
+/**
+ * Loads a turn with both messages, for the memory pipeline (no user scope: the
+ * event carries it). A turn without a reply (imported words nobody answered)
+ * has an empty assistant message.
+ */
 export async function getTurnWithMessagesById({ id }: { id: string }) {
   const [turn] = await getDb().select(turnColumns).from(turns).where(eq(turns.id, id));
   if (!turn) return undefined;
+  const ids = turn.assistantMessageId ? [turn.userMessageId, turn.assistantMessageId] : [turn.userMessageId];
   const rows = await getDb()
     .select({ id: messages.id, role: messages.role, parts: messages.parts })
     .from(messages)
-    .where(inArray(messages.id, [turn.userMessageId, turn.assistantMessageId]));
+    .where(inArray(messages.id, ids));
   const userMessage = rows.find((m) => m.id === turn.userMessageId);
-  const assistantMessage = rows.find((m) => m.id === turn.assistantMessageId);
+  const assistantMessage = turn.assistantMessageId
+    ? rows.find((m) => m.id === turn.assistantMessageId)
+    : { id: null, role: "assistant" as const, parts: [] as unknown[] };
   if (!userMessage || !assistantMessage) return undefined;
   return { turn, userMessage, assistantMessage };
+}
+
+/**
+ * The exchange before a turn in the same conversation: the messages of the
+ * latest earlier turn, by message order (timestamps of imported turns can tie).
+ * Undefined for the first turn of a conversation.
+ */
+export async function getPreviousExchangeByUserMessageId({
+  conversationId,
+  userMessageId,
+}: {
+  conversationId: string;
+  userMessageId: string;
+}): Promise<{ userParts: unknown[]; assistantParts: unknown[] } | undefined> {
+  const previousUser = alias(messages, "previous_user_message");
+  const previousAssistant = alias(messages, "previous_assistant_message");
+  const current = alias(messages, "current_user_message");
+  const [row] = await getDb()
+    .select({ userParts: previousUser.parts, assistantParts: previousAssistant.parts })
+    .from(turns)
+    .innerJoin(previousUser, eq(previousUser.id, turns.userMessageId))
+    .innerJoin(previousAssistant, eq(previousAssistant.id, turns.assistantMessageId))
+    .innerJoin(current, eq(current.id, userMessageId))
+    .where(and(eq(turns.conversationId, conversationId), lt(previousUser.seq, current.seq)))
+    .orderBy(desc(previousUser.seq))
+    .limit(1);
+  return row;
 }
 
 export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
@@ -125,7 +168,39 @@ export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
 
 export async function markTurnsEventSent({ ids }: { ids: string[] }): Promise<void> {
   if (ids.length === 0) return;
-  await getDb().update(turns).set({ eventSentAt: sql`now()` }).where(inArray(turns.id, ids));
+  await getDb()
+    .update(turns)
+    .set({ eventSentAt: sql`now()`, eventFailedAt: null, eventError: null })
+    .where(inArray(turns.id, ids));
+}
+
+/** The hand-over to Inngest failed: the UI says "delayed", and the outbox re-sends at its next sweep. */
+export async function markTurnEventFailed({ id, error }: { id: string; error: string }): Promise<void> {
+  await getDb()
+    .update(turns)
+    .set({ eventFailedAt: sql`now()`, eventError: error.slice(0, 500) })
+    .where(eq(turns.id, id));
+}
+
+/**
+ * Claims a delayed turn for one more send attempt, at most once per
+ * `everyMs` however many clients poll it: true for the one caller that
+ * moved event_failed_at forward.
+ */
+export async function claimDelayedTurnResend({ id, everyMs }: { id: string; everyMs: number }): Promise<boolean> {
+  const claimed = await getDb()
+    .update(turns)
+    .set({ eventFailedAt: sql`now()` })
+    .where(
+      and(
+        eq(turns.id, id),
+        eq(turns.memoryStatus, "pending"),
+        isNull(turns.eventSentAt),
+        lt(turns.eventFailedAt, sql`now() - make_interval(secs => ${everyMs / 1000})`),
+      ),
+    )
+    .returning({ id: turns.id });
+  return claimed.length > 0;
 }
 
 export async function setTurnMemoryStatus({
@@ -142,30 +217,44 @@ export async function setTurnMemoryStatus({
 }
 
 /**
- * The outbox: turns still pending after `olderThanMs` whose event was never
- * sent, or sent so long ago that it was evidently lost.
+ * The outbox: turns whose memory event evidently did not get through —
+ *  - pending, and the send failed (at once), or was never tried `neverSentMs`
+ *    after the reply (the process died before sending);
+ *  - pending though sent `lostMs` ago (the server lost it);
+ *  - processing with no progress for `stuckMs` (the run died).
  */
-export async function getStalePendingTurns({
-  olderThanMs,
+export async function getTurnsToResend({
+  neverSentMs,
+  lostMs,
+  stuckMs,
   limit,
 }: {
-  olderThanMs: number;
+  neverSentMs: number;
+  lostMs: number;
+  stuckMs: number;
   limit: number;
-}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt">[]> {
-  const cutoff = sql`now() - make_interval(secs => ${olderThanMs / 1000})`;
+}): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt" | "memoryStatus" | "source">[]> {
+  const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
   return getDb()
     .select({
       id: turns.id,
       userId: turns.userId,
       conversationId: turns.conversationId,
       eventSentAt: turns.eventSentAt,
+      memoryStatus: turns.memoryStatus,
+      source: turns.source,
     })
     .from(turns)
     .where(
-      and(
-        eq(turns.memoryStatus, "pending"),
-        lt(turns.completedAt, cutoff),
-        or(isNull(turns.eventSentAt), lt(turns.eventSentAt, cutoff)),
+      or(
+        and(
+          eq(turns.memoryStatus, "pending"),
+          or(
+            and(isNull(turns.eventSentAt), or(isNotNull(turns.eventFailedAt), lt(turns.completedAt, ago(neverSentMs)))),
+            lt(turns.eventSentAt, ago(lostMs)),
+          ),
+        ),
+        and(eq(turns.memoryStatus, "processing"), lt(turns.memoryUpdatedAt, ago(stuckMs))),
       ),
     )
     .orderBy(asc(turns.completedAt))

@@ -1,5 +1,7 @@
+import type { EventType } from "inngest";
 import { inngest } from "../client";
-import { turnCompleted } from "../events";
+import { turnCompleted, turnImported } from "../events";
+import { env } from "@/lib/env";
 import { getMemoryExtractor } from "@/lib/memory/extractors";
 import { extractType, finishTurn, loadTurn, markTurnFailed, storeType } from "@/lib/memory/pipeline";
 import { embedTurnMemories } from "@/lib/memory/retrieval/embeddings";
@@ -9,27 +11,46 @@ import type { MemoryExtractor } from "@/lib/memory/types";
 export const EXTRACT_MEMORIES_RETRIES = 3;
 
 /**
+ * A user's live turns are worked one at a time, in order. Imported history
+ * of one user may run a few turns at once: every store is serialised by the
+ * user's advisory lock anyway, and consolidation orders facts by when they
+ * were said, not by when they are processed (lib/memory/consolidate.ts) —
+ * one at a time, a single user's large import would drain at ~2 turns/s.
+ */
+const CONCURRENCY = {
+  chat: { limit: 1, key: "event.data.userId" },
+  import: { limit: 4, key: "event.data.userId" },
+} as const;
+
+/**
  * After every chat turn: extract episodic, semantic and procedural memories
  * (in parallel, each its own retryable step), then consolidate each into the
- * store. One run at a time per user, so consolidation never races itself.
+ * store. The same steps serve imported history (`source: "import"`), under a
+ * throttle.
  */
 export function createExtractMemories({
   extractor,
   store = storeType,
   embed = embedTurnMemories,
+  source = "chat",
 }: {
   extractor: () => MemoryExtractor;
   /** Consolidation; replaceable so tests can fail between store steps. */
   store?: typeof storeType;
   /** Vectors of the turn's memories; replaceable so tests can use a failing embedder. */
   embed?: typeof embedTurnMemories;
+  source?: "chat" | "import";
 }) {
+  const trigger: EventType<typeof turnCompleted.name | typeof turnImported.name, typeof turnCompleted.schema> =
+    source === "chat" ? turnCompleted : turnImported;
   return inngest.createFunction(
     {
-      id: "extract-memories",
-      name: "Extract memories from a chat turn",
-      triggers: [turnCompleted],
-      concurrency: { limit: 1, key: "event.data.userId" },
+      id: source === "chat" ? "extract-memories" : "extract-imported-memories",
+      name: source === "chat" ? "Extract memories from a chat turn" : "Extract memories from an imported turn",
+      triggers: [trigger],
+      concurrency: CONCURRENCY[source],
+      // Imported history drains at a bounded rate, however much arrives at once; runs wait, never drop.
+      ...(source === "import" ? { throttle: { limit: env().IMPORT_TURNS_PER_SECOND, period: "1s" } } : {}),
       retries: EXTRACT_MEMORIES_RETRIES,
       onFailure: async ({ event, error, step }) => {
         const turnId = (event.data.event.data as { turnId: string }).turnId;
@@ -67,3 +88,4 @@ export function createExtractMemories({
 }
 
 export const extractMemories = createExtractMemories({ extractor: getMemoryExtractor });
+export const extractImportedMemories = createExtractMemories({ extractor: getMemoryExtractor, source: "import" });

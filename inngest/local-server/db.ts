@@ -18,6 +18,7 @@ export interface Tables {
   debounces: string;
   idempotencyKeys: string;
   crons: string;
+  throttles: string;
   migrations: string;
 }
 
@@ -42,6 +43,7 @@ export function tablesFor(schema: string): Tables {
     debounces: q("debounces"),
     idempotencyKeys: q("idempotency_keys"),
     crons: q("crons"),
+    throttles: q("throttles"),
     migrations: q("migrations"),
   };
 }

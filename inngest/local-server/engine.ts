@@ -4,6 +4,7 @@
  * answer follows the protocol brief §5–§10.
  */
 import { retryDelayMs, transportRetryDelayMs } from "./backoff";
+import { canonicalJson } from "./canonical-json";
 import type { ServerContext } from "./context";
 import { json, retryOnDeadlock, withTransaction, type Tx } from "./db";
 import { retryAfterMs, sleepDelayMs } from "./durations";
@@ -49,16 +50,20 @@ export async function processItem(ctx: ServerContext, item: LeasedItem): Promise
     });
   }
   const startedAt = Date.now();
-  const body = buildCallBody({
-    runId: item.run.id,
-    event: item.run.event,
-    memos: item.memos,
-    attempt: item.attempt,
-    maxAttempts: item.run.max_attempts,
-    disableImmediateExecution: item.run.disable_immediate,
-    reqVersion: item.run.req_version,
-  });
-  const outcome = await callApp(ctx.http, stepUrl(fn.url, item.step_id), body, ctx.opts.callTimeoutMs);
+  const security = { signingKey: ctx.opts.signingKey };
+  const body = buildCallBody(
+    {
+      runId: item.run.id,
+      event: item.run.event,
+      memos: item.memos,
+      attempt: item.attempt,
+      maxAttempts: item.run.max_attempts,
+      disableImmediateExecution: item.run.disable_immediate,
+      reqVersion: item.run.req_version,
+    },
+    security.signingKey ? canonicalJson : JSON.stringify,
+  );
+  const outcome = await callApp(ctx.http, security, stepUrl(fn.url, item.step_id), body, ctx.opts.callTimeoutMs);
   const single = outcome.kind === "ops" && outcome.ops.length === 1 ? outcome.ops[0] : undefined;
   if (single?.op === "StepRun" && item.step_id === "step" && !item.run.disable_immediate) {
     return applySequentialStep(ctx, item, single, outcome.kind === "ops" ? outcome.version : undefined, startedAt);

@@ -8,7 +8,7 @@ import { json, type Tx } from "./db";
 import { compileExpression, matches } from "./expressions";
 import { newId, seededEventId } from "./ids";
 import type { FunctionDef } from "./registry";
-import { createRun, enqueue, finishRun, lockRun, recordStep, type EventPayload } from "./runs";
+import { createRun, enqueue, finishRun, lockRun, recordStep, type EventPayload, type RunRow } from "./runs";
 
 export interface IncomingEvent {
   name: string;
@@ -166,11 +166,25 @@ async function applyCancellations(ctx: ServerContext, tx: Tx, eventId: string, p
         if (!matches(rule.if, { event: r.event, async: payload })) continue;
         const run = await lockRun(tx, ctx, r.id);
         if (!run) continue;
-        await finishRun(ctx, tx, run, {
-          status: "cancelled",
-          error: { name: "Cancelled", message: `cancelled by event ${payload.name} (${eventId})` },
-        });
+        await cancelActiveRun(ctx, tx, run, `cancelled by event ${payload.name} (${eventId})`);
       }
     }
   }
+}
+
+const CANCELLED_EVENT = "inngest/function.cancelled";
+
+/**
+ * Cancels a run that is still queued or running: its queued work and waits
+ * go (an answer still in flight is fenced off by its lease), and
+ * inngest/function.cancelled is emitted if some function listens for it.
+ * Returns false if the run had already ended.
+ */
+export async function cancelActiveRun(ctx: ServerContext, tx: Tx, run: Pick<RunRow, "id" | "fn_id" | "event">, reason: string): Promise<boolean> {
+  const error = { name: "Cancelled", message: reason };
+  if (!(await finishRun(ctx, tx, run, { status: "cancelled", error }))) return false;
+  if (ctx.registry.listensTo(CANCELLED_EVENT)) {
+    await emitEvent(ctx, tx, CANCELLED_EVENT, { function_id: run.fn_id, run_id: run.id, error, event: run.event });
+  }
+  return true;
 }

@@ -51,11 +51,6 @@ export function sendHtml(res: http.ServerResponse, status: number, html: string)
   res.end(html);
 }
 
-export function redirect(res: http.ServerResponse, location: string): void {
-  res.writeHead(303, { location });
-  res.end();
-}
-
 /** Starts listening on loopback only; resolves with the bound port. */
 export function listen(server: http.Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -12,19 +12,20 @@ import { createHttpClient } from "./http-client";
 import { close, listen } from "./http-util";
 import { createMainServer } from "./http-server";
 import { migrate } from "./migrate";
+import { createRedirectServer } from "./redirect-server";
 import { Registry } from "./registry";
 import { loadRegistry, SyncLoop, type SyncResult } from "./sync";
-import { createUiServer } from "./ui";
 import { Worker } from "./worker";
 
 export type { LocalInngestServerOptions } from "./config";
 export type { SyncResult } from "./sync";
 
 export interface LocalInngestServer {
-  /** Base URL for the SDK (INNGEST_DEV / INNGEST_BASE_URL / baseUrl). */
+  /** Base URL for the SDK (INNGEST_DEV / INNGEST_BASE_URL / baseUrl), the JSON API (/v0) and the dashboard. */
   url: string;
-  /** Runs page, or null when disabled. */
+  /** The old runs-page port, which now redirects to `url`; null when disabled. */
   uiUrl: string | null;
+  mode: "dev" | "production";
   /** Re-syncs every configured app now. */
   syncNow(): Promise<SyncResult[]>;
   /** Stops taking work, hands back leases of unfinished calls, closes ports and connections. */
@@ -60,20 +61,24 @@ export async function startLocalInngestServer(options: LocalInngestServerOptions
     worker = new Worker(ctx);
     const sync = new SyncLoop(ctx);
     let uiUrl: string | null = null;
-    const deps = { ctx, syncNow: () => sync.syncNow() };
-    const main = createMainServer({ ...deps, uiUrl: () => uiUrl });
+    let port = 0;
+    const main = createMainServer({ ctx, syncNow: () => sync.syncNow(), port: () => port });
     servers.push(main);
-    const port = await listen(main, opts.port);
+    port = await listen(main, opts.port);
     const url = `http://127.0.0.1:${port}`;
     if (opts.uiPort !== null) {
-      const ui = createUiServer(deps);
-      servers.push(ui);
-      uiUrl = `http://127.0.0.1:${await listen(ui, opts.uiPort)}`;
+      const redirects = createRedirectServer(opts, () => port);
+      servers.push(redirects);
+      uiUrl = `http://127.0.0.1:${await listen(redirects, opts.uiPort)}`;
     }
     worker.start();
     sync.start();
-    log.info(`event API and SDK endpoint on ${url} (schema ${opts.schema}); point the app at it with INNGEST_DEV=${url}`);
-    if (uiUrl) log.info(`runs page on ${uiUrl}`);
+    log.info(
+      opts.mode === "production"
+        ? `event API and SDK endpoint on ${url} (schema ${opts.schema}); production mode: calls to apps are signed, events need the event key, the API and dashboard the signing key`
+        : `event API and SDK endpoint on ${url} (schema ${opts.schema}); point the app at it with INNGEST_DEV=${url}`,
+    );
+    log.info(`dashboard on ${url}${uiUrl ? ` (${uiUrl} redirects there)` : ""}`);
     log.info(
       opts.appUrls.length
         ? `syncing ${opts.appUrls.join(", ")} ${opts.syncIntervalMs > 0 ? `every ${opts.syncIntervalMs / 1000}s` : "at start and on demand"}`
@@ -84,6 +89,7 @@ export async function startLocalInngestServer(options: LocalInngestServerOptions
     return {
       url,
       uiUrl,
+      mode: opts.mode,
       syncNow: () => sync.syncNow(),
       stop: () => {
         stopping ??= (async () => {

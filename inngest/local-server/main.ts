@@ -2,7 +2,7 @@
  * CLI entry point: `tsx inngest/local-server/main.ts --database-url … --app-url …`
  * (flags and env vars in config.ts USAGE). Exits cleanly on SIGINT/SIGTERM.
  */
-import { parseCli, USAGE } from "./config";
+import { parseCli, resolveOptions, USAGE } from "./config";
 import { startLocalInngestServer } from "./index";
 
 async function main(): Promise<void> {
@@ -19,6 +19,13 @@ async function main(): Promise<void> {
   }
   if (!cli.options.databaseUrl) {
     console.error(`inngest-local: no database: pass --database-url or set DATABASE_URL\n\n${USAGE}`);
+    process.exit(2);
+  }
+  try {
+    resolveOptions(cli.options);
+  } catch (err) {
+    // Keys and names are checked before anything connects: a bad value is a usage error.
+    console.error((err as Error).message);
     process.exit(2);
   }
   const server = await startLocalInngestServer(cli.options);

@@ -3,8 +3,10 @@
  * body of a call and what each answer means. See
  * the project's protocol brief (inngest-local-protocol.md, §4–§8) for the verified details.
  */
+import { canonicalJson } from "./canonical-json";
 import type { HttpClient, HttpResponse } from "./http-client";
 import { TransportError } from "./http-client";
+import { signatureHeader, verifySignature, type SigningKey } from "./signing";
 
 /** One entry of a 206 body. Unknown fields are ignored (the SDK leaks internals into some). */
 export interface Op {
@@ -50,12 +52,13 @@ export interface CallRequest {
  * The body of a call. `ctx.fn_id` (and `qi_id`) are deliberately absent: their
  * presence switches the SDK to checkpointing, which this server does not
  * implement (brief §9). `events` is always `[event]`: the SDK does not derive it.
+ * Signed bodies are written canonically, so the signature covers the bytes sent.
  */
-export function buildCallBody(r: CallRequest): string {
+export function buildCallBody(r: CallRequest, serialize: (value: unknown) => string = JSON.stringify): string {
   const steps: Record<string, Memo> = {};
   for (const m of r.memos) steps[m.hashedId] = m.memo;
   const stack = r.memos.map((m) => m.hashedId);
-  return JSON.stringify({
+  return serialize({
     event: r.event,
     events: [r.event],
     steps,
@@ -98,17 +101,25 @@ export function toSerializedError(value: unknown, fallback: string): SerializedE
   return { name: "Error", message: fallback };
 }
 
+/**
+ * Streaming (INNGEST_STREAMING=true): 201, whitespace heartbeats, then the real
+ * answer as JSON `{status, headers, body}`, whose headers carry the signature.
+ * Anything else is returned as it came.
+ */
+export function unwrapStreamed(res: HttpResponse): HttpResponse {
+  if (res.status !== 201) return res;
+  const inner = parseJson(res.body.trimStart());
+  if (!inner || typeof inner !== "object" || !("status" in inner)) return res;
+  const i = inner as { status: number; headers?: Record<string, string>; body?: unknown };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(i.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  return { status: i.status, headers, body: typeof i.body === "string" ? i.body : JSON.stringify(i.body ?? null) };
+}
+
 /** Interprets one SDK answer. Exported for tests of odd answers. */
-export function interpretResponse(res: HttpResponse): CallOutcome {
-  // Streaming (INNGEST_STREAMING=true): 201, whitespace heartbeats, then the real answer as JSON.
+export function interpretResponse(raw: HttpResponse): CallOutcome {
+  const res = unwrapStreamed(raw);
   if (res.status === 201) {
-    const inner = parseJson(res.body.trimStart());
-    if (inner && typeof inner === "object" && "status" in inner) {
-      const i = inner as { status: number; headers?: Record<string, string>; body?: string };
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(i.headers ?? {})) headers[k.toLowerCase()] = v;
-      return interpretResponse({ status: i.status, headers, body: typeof i.body === "string" ? i.body : JSON.stringify(i.body ?? null) });
-    }
     return { kind: "error", status: 201, error: { name: "Error", message: "unreadable streamed answer" }, noRetry: false };
   }
   const versionHeader = Number(res.headers["x-inngest-req-version"]);
@@ -132,17 +143,51 @@ export function interpretResponse(res: HttpResponse): CallOutcome {
   return { kind: "error", status: res.status, error: toSerializedError(body, fallback), noRetry, retryAfter, version };
 }
 
-export async function callApp(http: HttpClient, url: string, body: string, timeoutMs: number): Promise<CallOutcome> {
+/** How this server talks to apps: dev mode (unsigned, like the Dev Server) or production (signed). */
+export interface CallSecurity {
+  signingKey: SigningKey | null;
+}
+
+export function serverKind(security: CallSecurity): "dev" | "cloud" {
+  return security.signingKey ? "cloud" : "dev";
+}
+
+/** Headers for a request to an app: the server kind, and the signature of `body` in production mode. */
+export function requestHeaders(security: CallSecurity, body: string): Record<string, string> {
+  const headers: Record<string, string> = { "content-type": "application/json", "x-inngest-server-kind": serverKind(security) };
+  if (security.signingKey) headers["x-inngest-signature"] = signatureHeader(security.signingKey, body);
+  return headers;
+}
+
+/**
+ * Why an answer from the app cannot be trusted in production mode, or
+ * undefined if it is signed with our key. The SDK signs every answer to a
+ * request whose signature it accepted; it answers 401 unsigned when it did not.
+ */
+export function responseSignatureProblem(security: CallSecurity, res: HttpResponse): string | undefined {
+  if (!security.signingKey) return undefined;
+  const check = verifySignature(security.signingKey, res.headers["x-inngest-signature"], res.body);
+  if (check.ok) return undefined;
+  if (check.problem === "missing") {
+    return res.status === 401
+      ? "the app rejected the request signature (401): the app and this server need the same signing key"
+      : "response signature missing: the app did not sign its answer (an app in dev mode never does; production mode needs it in cloud mode with the same signing key)";
+  }
+  if (check.problem === "expired") return "response signature expired: the app's clock is more than 5 minutes off";
+  return "response signature invalid: the answer was not signed with this server's signing key";
+}
+
+export async function callApp(http: HttpClient, security: CallSecurity, url: string, body: string, timeoutMs: number): Promise<CallOutcome> {
+  let res: HttpResponse;
   try {
-    const res = await http.request(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-inngest-server-kind": "dev" },
-      body,
-      timeoutMs,
-    });
-    return interpretResponse(res);
+    res = await http.request(url, { method: "POST", headers: requestHeaders(security, body), body, timeoutMs });
   } catch (err) {
     if (err instanceof TransportError) return { kind: "transport", message: err.message };
     return { kind: "transport", message: (err as Error).message };
   }
+  const answer = unwrapStreamed(res);
+  const problem = responseSignatureProblem(security, answer);
+  // An untrusted answer is a failed attempt like any error: retried per the normal rules.
+  if (problem) return { kind: "error", status: answer.status, error: { name: "SignatureError", message: problem }, noRetry: false };
+  return interpretResponse(answer);
 }

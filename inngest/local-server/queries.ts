@@ -1,5 +1,5 @@
 /**
- * Read models behind the runs page and its JSON API (GET /api/runs, …).
+ * Read models behind the dashboard and the JSON API (GET /v0/runs, …).
  * Field names are camelCase; times are ISO strings; durations are ms.
  */
 import type { ServerContext } from "./context";
@@ -16,6 +16,8 @@ export interface RunSummary {
   startedAt: string | null;
   endedAt: string | null;
   durationMs: number | null;
+  /** The run this one repeats, when started by "Rerun". */
+  rerunOf: string | null;
 }
 
 export interface StepView {
@@ -37,6 +39,8 @@ export interface PendingView {
   attempt: number;
   runAt: string;
   inFlight: boolean;
+  /** Waiting for its throttle to admit the run's start. */
+  throttled: boolean;
   lastError: string | null;
 }
 
@@ -46,6 +50,9 @@ export interface RunDetail extends RunSummary {
   error: unknown;
   steps: StepView[];
   pending: PendingView[];
+  /** Runs started by "Rerun" of this one, oldest first. */
+  reruns: string[];
+  throttleKey: string | null;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -61,6 +68,8 @@ interface RunRowView {
   created_at: Date;
   started_at: Date | null;
   ended_at: Date | null;
+  rerun_of: string | null;
+  throttle_key?: string | null;
   output?: unknown;
   error?: unknown;
 }
@@ -79,20 +88,53 @@ function summary(r: RunRowView): RunSummary {
     startedAt: iso(r.started_at),
     endedAt: iso(r.ended_at),
     durationMs: r.ended_at ? r.ended_at.getTime() - start.getTime() : null,
+    rerunOf: r.rerun_of,
   };
 }
 
-export async function listRuns(
-  ctx: ServerContext,
-  filter: { limit?: number; status?: string; functionId?: string; eventId?: string } = {},
-): Promise<RunSummary[]> {
+/** The event cron triggers send; such runs are hidden from the runs list unless asked for. */
+export const CRON_EVENT = "inngest/scheduled.timer";
+
+export interface RunFilter {
+  limit?: number;
+  status?: string;
+  functionId?: string;
+  eventId?: string;
+  /** Free text matched against the triggering event's ids and data, and the run id. */
+  q?: string;
+  /** Include runs started by cron triggers. Default true. */
+  includeCron?: boolean;
+  /** Only runs older than this run id (paging, newest first). */
+  before?: string;
+}
+
+/** `text` as a LIKE pattern matching itself anywhere. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Promise<RunSummary[]> {
+  const q = filter.q?.trim() || null;
   const res = await ctx.db.query<RunRowView>(
-    `SELECT id, fn_id, fn_name, status, event_id, event, retries, created_at, started_at, ended_at
+    `SELECT id, fn_id, fn_name, status, event_id, event, retries, created_at, started_at, ended_at, rerun_of
      FROM ${ctx.t.runs}
      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR fn_id = $2) AND ($3::text IS NULL OR event_id = $3)
+       AND ($5::boolean OR event->>'name' <> $6)
+       AND ($7::text IS NULL OR id < $7)
+       AND ($8::text IS NULL OR id = $8 OR event_id = $8 OR event->>'id' = $8 OR (event->'data')::text ILIKE $9)
      ORDER BY id DESC
      LIMIT $4`,
-    [filter.status ?? null, filter.functionId ?? null, filter.eventId ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000)],
+    [
+      filter.status ?? null,
+      filter.functionId ?? null,
+      filter.eventId ?? null,
+      Math.min(Math.max(filter.limit ?? 100, 1), 1000),
+      filter.includeCron ?? true,
+      CRON_EVENT,
+      filter.before ?? null,
+      q,
+      q === null ? null : containsPattern(q),
+    ],
   );
   return res.rows.map(summary);
 }
@@ -102,7 +144,7 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
   const run = await ctx.db.query<RunRowView>(`SELECT * FROM ${t.runs} WHERE id = $1`, [id]);
   const r = run.rows[0];
   if (!r) return undefined;
-  const [steps, pending] = await Promise.all([
+  const [steps, pending, reruns] = await Promise.all([
     ctx.db.query<{
       hashed_id: string;
       name: string;
@@ -121,11 +163,12 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
        ORDER BY m.seq NULLS LAST, s.started_at`,
       [id],
     ),
-    ctx.db.query<{ step_id: string; kind: string; attempt: number; run_at: Date; leased_until: Date | null; last_error: string | null; live: boolean }>(
-      `SELECT step_id, kind, attempt, run_at, leased_until, last_error, COALESCE(leased_until >= now(), false) AS live
+    ctx.db.query<{ step_id: string; kind: string; attempt: number; run_at: Date; throttle_key: string | null; last_error: string | null; live: boolean }>(
+      `SELECT step_id, kind, attempt, run_at, throttle_key, last_error, COALESCE(leased_until >= now(), false) AS live
        FROM ${t.queue} WHERE run_id = $1 ORDER BY run_at`,
       [id],
     ),
+    ctx.db.query<{ id: string }>(`SELECT id FROM ${t.runs} WHERE rerun_of = $1 ORDER BY id`, [id]),
   ]);
   return {
     ...summary(r),
@@ -154,8 +197,11 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
       attempt: p.attempt,
       runAt: p.run_at.toISOString(),
       inFlight: p.live,
+      throttled: p.throttle_key !== null,
       lastError: p.last_error,
     })),
+    reruns: reruns.rows.map((r) => r.id),
+    throttleKey: r.throttle_key ?? null,
   };
 }
 
@@ -217,7 +263,17 @@ export interface EventView {
   runIds: string[];
 }
 
-export async function listEvents(ctx: ServerContext, filter: { limit?: number; name?: string } = {}): Promise<EventView[]> {
+export interface EventFilter {
+  limit?: number;
+  name?: string;
+  /** Free text matched against the event's ids and data. */
+  q?: string;
+  /** Only events older than this id (paging, newest first). */
+  before?: string;
+}
+
+export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): Promise<EventView[]> {
+  const q = filter.q?.trim() || null;
   const { t } = ctx;
   const res = await ctx.db.query<{
     id: string;
@@ -232,9 +288,11 @@ export async function listEvents(ctx: ServerContext, filter: { limit?: number; n
             (SELECT array_agg(r.id ORDER BY r.id) FROM ${t.runs} r WHERE r.event_id = e.id) AS run_ids
      FROM ${t.events} e
      WHERE ($1::text IS NULL OR e.name = $1)
+       AND ($3::text IS NULL OR e.id < $3)
+       AND ($4::text IS NULL OR e.id = $4 OR e.user_id = $4 OR (e.payload->'data')::text ILIKE $5)
      ORDER BY e.id DESC
      LIMIT $2`,
-    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000)],
+    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000), filter.before ?? null, q, q === null ? null : containsPattern(q)],
   );
   return res.rows.map((e) => ({
     id: e.id,

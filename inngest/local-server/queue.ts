@@ -1,8 +1,8 @@
 /**
  * Leasing queue items. An item is due when run_at has passed and it is not
- * leased (or its lease expired: the worker that held it died). A lease is
- * granted only while the number of live leases sharing one of the item's
- * concurrency keys is below that key's limit.
+ * leased (or its lease expired: the worker that held it died) and not
+ * waiting for its throttle. A lease is granted only while the number of live
+ * leases sharing one of the item's concurrency keys is below that key's limit.
  */
 import type { ServerContext } from "./context";
 import { withTransaction, type Tables } from "./db";
@@ -65,6 +65,7 @@ export async function leaseDue(ctx: ServerContext, max: number): Promise<LeasedI
        LEFT JOIN LATERAL (SELECT count(*) AS n FROM ${t.queue} o
                           WHERE q.ck2 IS NOT NULL AND o.leased_until >= now() AND (o.ck1 = q.ck2 OR o.ck2 = q.ck2)) c2 ON true
        WHERE q.run_at <= now() AND (q.leased_until IS NULL OR q.leased_until < now())
+         AND q.throttle_key IS NULL
          AND (q.ck1 IS NULL OR c1.n < q.cl1)
          AND (q.ck2 IS NULL OR c2.n < q.cl2)
        ORDER BY q.run_at, q.id
@@ -138,6 +139,8 @@ export interface NextDue {
   foreignLeaseMs: number | null;
   debounceMs: number | null;
   cronMs: number | null;
+  /** ms until a throttle admits its next waiting run. */
+  throttleMs: number | null;
 }
 
 export async function nextDue(ctx: ServerContext, ownLeaseIds: string[]): Promise<NextDue> {
@@ -145,11 +148,12 @@ export async function nextDue(ctx: ServerContext, ownLeaseIds: string[]): Promis
   const ms = (col: string) => `EXTRACT(EPOCH FROM (${col} - now())) * 1000`;
   const res = await ctx.db.query<Record<keyof NextDue, string | null>>(
     `SELECT
-       (SELECT ${ms("min(run_at)")} FROM ${t.queue} WHERE leased_until IS NULL) AS "queueMs",
+       (SELECT ${ms("min(run_at)")} FROM ${t.queue} WHERE leased_until IS NULL AND throttle_key IS NULL) AS "queueMs",
        (SELECT ${ms("min(leased_until)")} FROM ${t.queue}
           WHERE leased_until IS NOT NULL AND NOT (lease_id = ANY($1))) AS "foreignLeaseMs",
        (SELECT ${ms("min(run_at)")} FROM ${t.debounces}) AS "debounceMs",
-       (SELECT ${ms("min(next_at)")} FROM ${t.crons}) AS "cronMs"`,
+       (SELECT ${ms("min(next_at)")} FROM ${t.crons}) AS "cronMs",
+       (SELECT ${ms("min(next_at)")} FROM ${t.throttles}) AS "throttleMs"`,
     [ownLeaseIds],
   );
   const row = res.rows[0];
@@ -159,5 +163,6 @@ export async function nextDue(ctx: ServerContext, ownLeaseIds: string[]): Promis
     foreignLeaseMs: num(row?.foreignLeaseMs),
     debounceMs: num(row?.debounceMs),
     cronMs: num(row?.cronMs),
+    throttleMs: num(row?.throttleMs),
   };
 }

@@ -6,6 +6,7 @@
 import { compileExpression, type CompiledExpression } from "./expressions";
 import { parseDuration } from "./durations";
 import { parseCron } from "./cron";
+import type { ThrottleRule } from "./throttle";
 
 /** A function config as the SDK reports it (InngestFunction.getConfig). */
 export interface FunctionConfig {
@@ -17,7 +18,7 @@ export interface FunctionConfig {
   debounce?: { key?: string; period: string; timeout?: string };
   idempotency?: string;
   rateLimit?: unknown;
-  throttle?: unknown;
+  throttle?: { limit?: number; period?: string; key?: string; burst?: number };
   batchEvents?: unknown;
   priority?: unknown;
   cancel?: Array<{ event: string; if?: string; timeout?: string }>;
@@ -63,6 +64,7 @@ export interface FunctionDef {
   concurrency: ConcurrencyRule[];
   debounce?: { periodMs: number; timeoutMs?: number; key?: CompiledExpression };
   idempotency?: CompiledExpression;
+  throttle?: ThrottleRule;
   cancel: CancelRule[];
   /** Configured options this server ignores (listed on the functions page). */
   ignored: string[];
@@ -74,7 +76,21 @@ export interface FunctionDef {
 /** The real server's default when `retries` is not set (pkg/consts DefaultRetryCount). */
 const DEFAULT_RETRIES = 4;
 
-const IGNORED_OPTIONS = ["rateLimit", "throttle", "batchEvents", "priority", "timeouts", "singleton"] as const;
+const IGNORED_OPTIONS = ["rateLimit", "batchEvents", "priority", "timeouts", "singleton"] as const;
+
+/** The real server's bounds for a throttle period. */
+const THROTTLE_PERIOD_MS = { min: 1_000, max: 7 * 86_400_000 };
+
+function compileThrottle(config: NonNullable<FunctionConfig["throttle"]>): ThrottleRule {
+  const { limit, burst = 0 } = config;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1) throw new Error(`throttle limit must be a whole number ≥ 1, got ${JSON.stringify(limit)}`);
+  if (typeof burst !== "number" || !Number.isInteger(burst) || burst < 0) throw new Error(`throttle burst must be a whole number ≥ 0, got ${JSON.stringify(burst)}`);
+  const periodMs = parseDuration(config.period);
+  if (periodMs === undefined || periodMs < THROTTLE_PERIOD_MS.min || periodMs > THROTTLE_PERIOD_MS.max) {
+    throw new Error(`throttle period must be a duration from 1s to 7d, got ${JSON.stringify(config.period)}`);
+  }
+  return { limit, burst, periodMs, key: config.key ? compileExpression(config.key, ["event"]) : undefined };
+}
 
 export function compileFunction(appId: string, config: FunctionConfig): FunctionDef {
   const step = config.steps?.step ?? Object.values(config.steps ?? {})[0];
@@ -129,6 +145,7 @@ export function compileFunction(appId: string, config: FunctionConfig): Function
       };
     }
     if (config.idempotency) def.idempotency = compileExpression(config.idempotency, ["event"]);
+    if (config.throttle) def.throttle = compileThrottle(config.throttle);
     for (const c of config.cancel ?? []) {
       def.cancel.push({
         event: c.event,

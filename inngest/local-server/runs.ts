@@ -9,6 +9,7 @@ import { keyValue } from "./expressions";
 import { newId } from "./ids";
 import type { FunctionDef } from "./registry";
 import type { Memo, SerializedError } from "./protocol";
+import { admitOnCreate, throttleKeyFor } from "./throttle";
 
 /** An event as functions receive it (`ctx.event`). */
 export interface EventPayload {
@@ -49,18 +50,22 @@ export function concurrencyKeys(fn: FunctionDef, event: EventPayload): Array<{ k
   });
 }
 
+export interface CreateRunOptions {
+  /** The debounce period is over (or does not apply): start now. */
+  skipDebounce?: boolean;
+  /** A deliberate rerun: the idempotency key must not suppress it. */
+  skipIdempotency?: boolean;
+  /** The run this one repeats (dashboard "Rerun"). */
+  rerunOf?: string;
+}
+
 /**
  * Starts a run of `fn` for `event`, or defers it (debounce), or skips it
- * (idempotency key seen in the last 24 h). Returns the run id if one was made.
+ * (idempotency key seen in the last 24 h). A throttled run beyond the
+ * throttle's capacity is created queued and waits for its turn. Returns the
+ * run id if one was made.
  */
-export async function createRun(
-  ctx: ServerContext,
-  tx: Tx,
-  fn: FunctionDef,
-  event: EventPayload,
-  eventId: string,
-  opts: { skipDebounce?: boolean } = {},
-): Promise<string | undefined> {
+export async function createRun(ctx: ServerContext, tx: Tx, fn: FunctionDef, event: EventPayload, eventId: string, opts: CreateRunOptions = {}): Promise<string | undefined> {
   const { t } = ctx;
   if (fn.debounce && !opts.skipDebounce) {
     const key = fn.debounce.key ? keyValue(fn.debounce.key, { event }) : "";
@@ -81,7 +86,7 @@ export async function createRun(
   }
 
   const runId = newId();
-  if (fn.idempotency) {
+  if (fn.idempotency && !opts.skipIdempotency) {
     const key = keyValue(fn.idempotency, { event });
     if (key !== "") {
       const claimed = await tx.query(
@@ -100,27 +105,34 @@ export async function createRun(
   }
 
   const [c1, c2] = concurrencyKeys(fn, event);
+  const throttleKey = fn.throttle ? throttleKeyFor(fn, fn.throttle, event) : null;
+  const waits = fn.throttle && throttleKey !== null ? !(await admitOnCreate(ctx, tx, fn.id, fn.throttle, throttleKey)) : false;
   // Runs without a concurrency key may start at once in this worker; runs
   // with one wait for the dispatcher, which enforces the limits.
-  const direct = !c1 && !c2 && ctx.direct.reserve();
+  const direct = !waits && !c1 && !c2 && ctx.direct.reserve();
   if (direct) tx.onRollback(() => ctx.direct.release());
   const itemId = newId();
   const leaseId = direct ? newId() : null;
-  // Run and its first call (discovery) in one statement.
+  // Run and its first call (discovery) in one statement. A throttled run's
+  // call carries its throttle key until the throttle admits it.
   await tx.query(
     `WITH r AS (
-       INSERT INTO ${t.runs} (id, fn_id, fn_name, event_id, event, status, started_at, max_attempts, ck1, cl1, ck2, cl2)
+       INSERT INTO ${t.runs} (id, fn_id, fn_name, event_id, event, status, started_at, max_attempts, ck1, cl1, ck2, cl2, throttle_key, rerun_of)
        VALUES ($1, $2, $3, $4, $5, CASE WHEN $12::text IS NULL THEN 'queued' ELSE 'running' END,
-               CASE WHEN $12::text IS NULL THEN NULL ELSE now() END, $6, $7, $8, $9, $10)
+               CASE WHEN $12::text IS NULL THEN NULL ELSE now() END, $6, $7, $8, $9, $10, $14, $16)
        RETURNING id, ck1, cl1, ck2, cl2)
-     INSERT INTO ${t.queue} (id, run_id, kind, step_id, ck1, cl1, ck2, cl2, lease_id, leased_until)
+     INSERT INTO ${t.queue} (id, run_id, kind, step_id, ck1, cl1, ck2, cl2, lease_id, leased_until, throttle_key)
      SELECT $11, id, 'call', 'step', ck1, cl1, ck2, cl2, $12,
-            CASE WHEN $12::text IS NULL THEN NULL ELSE now() + $13::float8 * interval '1 millisecond' END
+            CASE WHEN $12::text IS NULL THEN NULL ELSE now() + $13::float8 * interval '1 millisecond' END,
+            CASE WHEN $15::boolean THEN $14 END
      FROM r`,
-    [runId, fn.id, fn.name, eventId, json(event), fn.maxAttempts, c1?.key ?? null, c1?.limit ?? null, c2?.key ?? null, c2?.limit ?? null, itemId, leaseId, ctx.opts.leaseTimeoutMs],
+    [
+      runId, fn.id, fn.name, eventId, json(event), fn.maxAttempts, c1?.key ?? null, c1?.limit ?? null, c2?.key ?? null, c2?.limit ?? null,
+      itemId, leaseId, ctx.opts.leaseTimeoutMs, throttleKey, waits, opts.rerunOf ?? null,
+    ],
   );
   tx.afterCommit(() => {
-    ctx.log.run(`run ${runId} ${fn.id}: queued (event ${event.name})`);
+    ctx.log.run(`run ${runId} ${fn.id}: queued (event ${event.name}${waits ? `; waits for throttle ${throttleKey}` : ""})`);
     if (!leaseId) {
       ctx.wake();
       return;

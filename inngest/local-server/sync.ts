@@ -6,10 +6,13 @@
  * /fn/register instead, which lands in registerApp() too.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json";
 import type { ServerContext } from "./context";
 import { json, withTransaction } from "./db";
+import { requestHeaders, responseSignatureProblem } from "./protocol";
 import { compileFunction, type FunctionConfig, type FunctionDef } from "./registry";
 import { syncCrons } from "./schedules";
+import { reconsiderThrottles } from "./throttle";
 
 export interface SyncResult {
   url: string;
@@ -64,15 +67,13 @@ export async function registerApp(ctx: ServerContext, reg: Registration): Promis
     await tx.query(`DELETE FROM ${t.debounces} WHERE fn_id = ANY($1)`, [removed]);
     await syncCrons(ctx, tx, [...ids, ...removed], defs);
     const old = new Map(before.rows.map((r) => [r.fn_id, JSON.stringify(r.config)]));
-    return {
-      first: app.rowCount === 0,
-      added: ids.filter((id) => !old.has(id)),
-      removed,
-      changed: defs.filter((d) => old.has(d.id) && old.get(d.id) !== JSON.stringify(d.config)).map((d) => d.id),
-    };
+    const changed = defs.filter((d) => old.has(d.id) && old.get(d.id) !== JSON.stringify(d.config)).map((d) => d.id);
+    await reconsiderThrottles(ctx, tx, [...changed, ...removed]);
+    return { first: app.rowCount === 0, added: ids.filter((id) => !old.has(id)), removed, changed };
   });
   if (!diff) return { modified: false, functions: defs.length };
   await loadRegistry(ctx);
+  ctx.wake();
   if (diff.first) {
     ctx.log.info(`synced app ${reg.appId} at ${reg.url}: ${defs.length} function(s) ${defs.map((d) => d.id).join(", ")}`);
   } else {
@@ -104,15 +105,23 @@ interface InBandBody {
   framework?: string;
 }
 
-/** PUTs one app's serve() URL and stores what it reports. Never throws. */
+/**
+ * PUTs one app's serve() URL and stores what it reports. Never throws. In
+ * production mode the PUT is signed (an SDK in cloud mode refuses an unsigned
+ * in-band sync) and the answer must carry a valid signature.
+ */
 export async function syncApp(ctx: ServerContext, url: string): Promise<SyncResult> {
   try {
+    const security = { signingKey: ctx.opts.signingKey };
+    const request = canonicalJson({ url });
     const res = await ctx.http.request(url, {
       method: "PUT",
-      headers: { "content-type": "application/json", "x-inngest-sync-kind": "in_band", "x-inngest-server-kind": "dev" },
-      body: JSON.stringify({ url }),
+      headers: { ...requestHeaders(security, request), "x-inngest-sync-kind": "in_band" },
+      body: request,
       timeoutMs: 15_000,
     });
+    const problem = responseSignatureProblem(security, res);
+    if (problem) return { url, ok: false, error: `PUT ${url}: ${problem}` };
     if (res.status < 200 || res.status >= 300) {
       return { url, ok: false, error: `PUT ${url} answered ${res.status}: ${res.body.slice(0, 300)}` };
     }

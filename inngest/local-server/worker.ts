@@ -1,7 +1,7 @@
 /**
  * The worker: one dispatcher loop that leases due queue items and hands each
  * to processItem, up to maxConcurrentCalls at once. It sleeps until the next
- * item, debounce or cron tick is due, or until woken: enqueuing work in this
+ * item, debounce, cron tick or throttle admission is due, or until woken: enqueuing work in this
  * process wakes it, so the happy path never waits for a poll. The poll
  * interval only bounds how late work written by another process is noticed.
  */
@@ -9,6 +9,7 @@ import type { ServerContext } from "./context";
 import { processItem } from "./engine";
 import { leaseDue, nextDue, releaseLeases, renewLeases, type LeasedItem } from "./queue";
 import { fireDueCrons, flushDueDebounces } from "./schedules";
+import { admitWaiting } from "./throttle";
 
 export class Worker {
   private readonly inFlight = new Map<string, LeasedItem>();
@@ -88,6 +89,7 @@ export class Worker {
         if (this.timersDueAt <= Date.now()) {
           await fireDueCrons(this.ctx);
           await flushDueDebounces(this.ctx);
+          await admitWaiting(this.ctx);
         }
         const free = this.ctx.opts.maxConcurrentCalls - this.inFlight.size - this.reserved;
         if (free > 0) for (const item of await leaseDue(this.ctx, free)) this.spawn(item);
@@ -95,7 +97,7 @@ export class Worker {
         // Due-but-unleased queue items (≤ 0) are blocked by a concurrency limit
         // or by our own capacity: a finishing call wakes us for those.
         this.backlog = due.queueMs !== null && due.queueMs <= 0;
-        const timers = [due.debounceMs, due.cronMs].filter((v): v is number => v !== null);
+        const timers = [due.debounceMs, due.cronMs, due.throttleMs].filter((v): v is number => v !== null);
         this.timersDueAt = timers.length ? Date.now() + Math.min(...timers) : Infinity;
         const candidates = [due.queueMs, due.foreignLeaseMs, ...timers].filter((v): v is number => v !== null && v > 0);
         const soonest = candidates.length ? Math.min(...candidates) : Infinity;

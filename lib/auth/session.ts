@@ -1,6 +1,8 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { createGuestUser, getUserById } from "@/db/queries/users";
+import { AppError } from "@/lib/http/errors";
+import { clientAddress, enforceRateLimit } from "@/lib/http/rate-limit";
 import { isUuid } from "@/lib/uuid";
 import { signSessionValue, verifySessionValue } from "./cookie";
 import { getAuthSecret } from "./secret";
@@ -15,11 +17,15 @@ export interface Session {
 /**
  * The caller's session. A first contact (no cookie, a forged one, or a user
  * that no longer exists) gets a new guest user bound to a signed, httpOnly,
- * SameSite=Lax cookie. Route handlers only: it may set a cookie.
+ * SameSite=Lax cookie. Only `GET /api/session` calls this: a state-changing
+ * request never mints a session, because a cross-site form post carries no
+ * Lax cookie and the new guest's cookie would replace the visitor's own.
+ * Guests are rate-limited per client address.
  */
-export async function getOrCreateSession(): Promise<Session> {
+export async function getOrCreateSession(request: Request): Promise<Session> {
   const existing = await getSession();
   if (existing) return existing;
+  await enforceRateLimit("session", clientAddress(request));
   const user = await createGuestUser();
   (await cookies()).set(SESSION_COOKIE, signSessionValue(user.id, getAuthSecret()), {
     httpOnly: true,
@@ -31,6 +37,15 @@ export async function getOrCreateSession(): Promise<Session> {
     maxAge: ONE_YEAR_SECONDS,
   });
   return { userId: user.id };
+}
+
+/** The caller's session, or 401 `unauthorized:session`: for every route but `GET /api/session`. */
+export async function requireSession(): Promise<Session> {
+  const session = await getSession();
+  if (!session) {
+    throw new AppError("unauthorized:session", "No session: open Jarvus (or GET /api/session) first.");
+  }
+  return session;
 }
 
 /**

@@ -2,36 +2,50 @@ import "server-only";
 import { saveTurn } from "@/db/queries/turns";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 
-/** How long after() waits for the reply before saving the user's message alone. */
+/** How long after() waits for the reply; a reply still streaming then is not saved. */
 const REPLY_DEADLINE_MS = 90_000;
 
+export interface FinishedReply {
+  message: ChatUIMessage;
+  /** The stream ended early (model error, abort): the parts are what had arrived. */
+  partial: boolean;
+  /** The memories that entered the reply's context. */
+  memoryIds: string[];
+}
+
 /**
- * Runs after the response has streamed (next/server `after()`): persists the
- * exchange in one transaction. When the model failed, only the user's message
- * is kept, so the client can retry it.
+ * Runs after the response has streamed (next/server `after()`). The user's
+ * message was committed before the reply began; this saves the reply and the
+ * turn in one transaction. Without a reply (the model produced nothing) there
+ * is no turn, and the client can retry the saved message.
  */
 export async function completeTurn({
   userId,
   conversationId,
   turnId,
   userMessage,
-  assistantMessage,
+  reply,
 }: {
   userId: string;
   conversationId: string;
   turnId: string;
   userMessage: ChatUIMessage;
-  assistantMessage: Promise<ChatUIMessage | null>;
+  reply: Promise<FinishedReply | null>;
 }): Promise<{ turnId: string | null }> {
-  const reply = await Promise.race([
-    assistantMessage,
+  const finished = await Promise.race([
+    reply,
     new Promise<null>((resolve) => setTimeout(() => resolve(null), REPLY_DEADLINE_MS).unref()),
   ]);
+  if (!finished) return { turnId: null };
   return saveTurn({
     userId,
     conversationId,
     turnId,
     userMessage: { id: userMessage.id, parts: userMessage.parts },
-    assistantMessage: reply ? { id: reply.id, parts: reply.parts } : null,
+    assistantMessage: {
+      id: finished.message.id,
+      parts: finished.message.parts,
+      metadata: { memoryIds: finished.memoryIds, ...(finished.partial ? { partial: true } : {}) },
+    },
   });
 }

@@ -1,13 +1,15 @@
 import type { StoredMessage } from "@/db/queries/messages";
-import type { ChatUIMessage } from "@/lib/ai/tools";
+import { messageMetadataSchema, type ChatUIMessage } from "@/lib/ai/tools";
 
 /** A stored message as the AI SDK UI sees it; assistant messages carry their turn id. */
 export function toUIMessage(message: StoredMessage): ChatUIMessage {
+  const stored = messageMetadataSchema.partial().safeParse(message.metadata);
   return {
     id: message.id,
     role: message.role,
     parts: message.parts as ChatUIMessage["parts"],
     metadata: {
+      ...(stored.success ? stored.data : {}),
       createdAt: message.createdAt.toISOString(),
       ...(message.turnId ? { turnId: message.turnId } : {}),
     },

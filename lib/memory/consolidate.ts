@@ -1,4 +1,4 @@
-import { and, eq, gt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { isActiveMemory, lockMemoriesOfUser, type DbOrTx, type Transaction } from "@/db/queries/memories";
 import { memories, memoryHistory, turns } from "@/db/schema";
@@ -88,7 +88,8 @@ async function storeForTurn(
   target: StoreTarget,
   type: MemoryType,
   apply: (s: Session) => Promise<void>,
-  options: { loadKnown: boolean } = { loadKnown: true },
+  /** What the turn brings: only existing memories that could match it are loaded (none: no lookup). */
+  candidates: Candidates | null,
 ): Promise<StoreCounts> {
   const { userId, turnId, conversationId } = target;
   const db = target.db ?? getDb();
@@ -103,14 +104,55 @@ async function storeForTurn(
     if (turn.userId !== userId || turn.conversationId !== conversationId) {
       throw new TurnOwnershipError(turnId);
     }
-    const known = options.loadKnown ? await loadKnown(tx, userId, turnId, type) : [];
+    const known = candidates ? await loadKnown(tx, userId, turnId, type, candidates) : [];
     await apply({ tx, userId, turnId, conversationId, type, known, counts });
     return counts;
   });
 }
 
-/** Active memories of the type, plus inactive ones that matter for turn T (see the top of the file). */
-async function loadKnown(tx: Transaction, userId: string, turnId: string, type: MemoryType): Promise<Known[]> {
+/** The keys and contents a turn's extraction brings to consolidation. */
+interface Candidates {
+  keys: string[];
+  contents: string[];
+}
+
+/**
+ * Below this pg_trgm similarity an existing memory cannot be a near-duplicate
+ * of a candidate. isNearDuplicate (normalize.ts) needs 0.85 on token or
+ * trigram Jaccard over normalised text; pg_trgm's similarity of the raw
+ * contents runs a little lower for the same pair ("peanut" vs "peanuts"), so
+ * the prefilter keeps a wide margin and the exact decision stays in
+ * normalize.ts.
+ */
+const NEAR_DUPLICATE_PREFILTER = 0.4;
+
+/**
+ * The memories of the type that can matter for turn T (see the top of the
+ * file): active ones, this turn's own rows, and rows invalidated or deleted
+ * after T was said — but only those that share a candidate's key, equal one
+ * normalised, or are trigram-near one. So a store reads a handful of rows
+ * whatever the size of the user's memory, instead of all of them.
+ */
+async function loadKnown(
+  tx: Transaction,
+  userId: string,
+  turnId: string,
+  type: MemoryType,
+  candidates: Candidates,
+): Promise<Known[]> {
+  const keys = [...new Set(candidates.keys)];
+  const contents = [...new Set(candidates.contents.map((c) => c.trim()).filter(Boolean))];
+  const normalized = contents.map(normalizeContent);
+  if (contents.length > 0) {
+    await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(NEAR_DUPLICATE_PREFILTER)}, true)`);
+  }
+  const near = contents.map((c) => sql`${memories.content} % ${c}`);
+  const matches = or(
+    eq(memories.sourceTurnId, turnId),
+    keys.length > 0 ? inArray(memories.key, keys) : undefined,
+    normalized.length > 0 ? inArray(memories.normalized, normalized) : undefined,
+    ...near,
+  );
   const rows = await tx
     .select({
       id: memories.id,
@@ -137,6 +179,7 @@ async function loadKnown(tx: Transaction, userId: string, turnId: string, type: 
           gt(memories.invalidatedAt, turns.createdAt),
           gt(memories.deletedAt, turns.createdAt),
         ),
+        matches,
       ),
     )
     .orderBy(memories.createdAt, memories.id);
@@ -263,6 +306,10 @@ export async function storeSemanticFacts({
   facts,
   ...target
 }: StoreTarget & { facts: SemanticFact[] }): Promise<StoreCounts> {
+  const candidates = {
+    keys: facts.flatMap((f) => (f.key?.trim() ? [f.key.trim().toLowerCase()] : [])),
+    contents: facts.map((f) => f.content),
+  };
   return storeForTurn(target, "semantic", async (s) => {
     for (const fact of facts) {
       const content = fact.content.trim();
@@ -294,7 +341,7 @@ export async function storeSemanticFacts({
       );
       if (!duplicate) await addMemory(s, m);
     }
-  });
+  }, candidates);
 }
 
 /**
@@ -307,6 +354,8 @@ export async function storeProceduralMemories({
   memories: items,
   ...target
 }: StoreTarget & { memories: ProceduralMemory[] }): Promise<StoreCounts> {
+  // Procedural memories consolidate by key alone.
+  const candidates = { keys: items.map((i) => i.key.trim()), contents: [] };
   return storeForTurn(target, "procedural", async (s) => {
     for (const item of items) {
       const key = item.key.trim();
@@ -328,7 +377,7 @@ export async function storeProceduralMemories({
         (k) => k.normalized === normalized,
       );
     }
-  });
+  }, candidates);
 }
 
 /** The turn's episode: append-only, at most one per turn (any earlier one, even deleted, wins). */
@@ -360,6 +409,6 @@ export async function storeEpisode({
         importance: episode.importance,
       });
     },
-    { loadKnown: false },
+    null,
   );
 }

@@ -7,13 +7,14 @@ import {
   getMemoryJobsByTurnId,
   markMemoryJobRunning,
 } from "@/db/queries/memory-jobs";
-import { getTurnWithMessagesById, setTurnMemoryStatus } from "@/db/queries/turns";
+import { getPreviousExchangeByUserMessageId, getTurnWithMessagesById, setTurnMemoryStatus } from "@/db/queries/turns";
 import { storeEpisode, storeProceduralMemories, storeSemanticFacts, type StoreCounts } from "./consolidate";
 import { textOfParts, toolCallsOfParts } from "./turn-input";
 import type {
   ExtractionByType,
   MemoryExtractor,
   MemoryType,
+  PreviousExchange,
   TokenUsage,
   ToolCallRecord,
 } from "./types";
@@ -35,6 +36,16 @@ export interface LoadedTurn {
   occurredAt: string;
   /** Types already stored by an earlier run (a user retry re-runs only the rest). */
   doneTypes: MemoryType[];
+  /** The exchange before this turn in the conversation, each message cut to PREVIOUS_MESSAGE_CHARS. */
+  previous?: PreviousExchange;
+}
+
+/** Step state is JSON kept per run: the previous exchange is context, so only its end travels. */
+export const PREVIOUS_MESSAGE_CHARS = 2_000;
+
+/** The last `max` characters: an offer or a correction is at the end of what was said. */
+function lastPart(text: string, max: number): string {
+  return text.length <= max ? text : `…${text.slice(text.length - max + 1)}`;
 }
 
 /** How many existing memories of a type an LLM extractor sees: keeps its input bounded. */
@@ -44,6 +55,7 @@ export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
   const loaded = await getTurnWithMessagesById({ id: turnId });
   if (!loaded) return null; // deleted with its conversation: nothing to remember
   const { turn, userMessage, assistantMessage } = loaded;
+  const previous = await getPreviousExchangeByUserMessageId({ conversationId: turn.conversationId, userMessageId: turn.userMessageId });
   const jobs = await ensureMemoryJobsForTurn({ turnId, userId: turn.userId });
   await setTurnMemoryStatus({ id: turnId, status: "processing" });
   return {
@@ -55,6 +67,14 @@ export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
     toolCalls: toolCallsOfParts(assistantMessage.parts),
     occurredAt: turn.createdAt.toISOString(),
     doneTypes: jobs.filter((j) => j.status === "done").map((j) => j.type),
+    ...(previous
+      ? {
+          previous: {
+            userMessage: lastPart(textOfParts(previous.userParts), PREVIOUS_MESSAGE_CHARS),
+            assistantMessage: lastPart(textOfParts(previous.assistantParts), PREVIOUS_MESSAGE_CHARS),
+          },
+        }
+      : {}),
   };
 }
 
@@ -84,6 +104,7 @@ export async function extractType<T extends MemoryType>(
       toolCalls: turn.toolCalls,
       occurredAt: new Date(turn.occurredAt),
       existing,
+      ...(turn.previous ? { previous: turn.previous } : {}),
     });
     return { output: result.output, ...(result.usage ? { usage: result.usage } : {}) };
   } catch (error) {
@@ -146,4 +167,19 @@ function describe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   if (typeof error === "object" && error && "message" in error) return String(error.message);
   return String(error);
+}
+
+/**
+ * The extract-memories steps one after another in this process, without
+ * Inngest: for tools that need the pipeline's result but not its durability
+ * (the recall evaluation, benchmarks, tests). Same step bodies, same order.
+ */
+export async function processTurnNow(turnId: string, extractor: MemoryExtractor): Promise<"done" | "failed" | "skipped"> {
+  const turn = await loadTurn(turnId);
+  if (!turn) return "skipped";
+  for (const type of ["episodic", "semantic", "procedural"] as const) {
+    if (turn.doneTypes.includes(type)) continue;
+    await storeType(type, turn, await extractType(type, turn, extractor));
+  }
+  return finishTurn(turnId);
 }

@@ -3,10 +3,18 @@ import { getMemoryJobsByTurnId } from "@/db/queries/memory-jobs";
 import type { TurnRow } from "@/db/queries/turns";
 import { memoryTypes } from "./types";
 
+/**
+ * Whether the turn's event reached Inngest: `delayed` when handing it over
+ * failed (Inngest unreachable) — the outbox retries it; the UI says so and
+ * offers Retry.
+ */
+export type TurnDelivery = "sent" | "waiting" | "delayed";
+
 export interface TurnStatusView {
   id: string;
   conversationId: string;
   status: TurnRow["memoryStatus"];
+  delivery: TurnDelivery;
   jobs: {
     type: (typeof memoryTypes)[number];
     status: "pending" | "running" | "done" | "failed";
@@ -25,6 +33,7 @@ export async function getTurnStatusView(turn: TurnRow): Promise<TurnStatusView> 
     id: turn.id,
     conversationId: turn.conversationId,
     status: turn.memoryStatus,
+    delivery: deliveryOf(turn),
     jobs: memoryTypes.map((type) => {
       const job = jobs.find((j) => j.type === type);
       return {
@@ -38,4 +47,9 @@ export async function getTurnStatusView(turn: TurnRow): Promise<TurnStatusView> 
       };
     }),
   };
+}
+
+export function deliveryOf(turn: Pick<TurnRow, "memoryStatus" | "eventSentAt" | "eventFailedAt">): TurnDelivery {
+  if (turn.memoryStatus !== "pending" || turn.eventSentAt) return "sent";
+  return turn.eventFailedAt ? "delayed" : "waiting";
 }

@@ -121,6 +121,16 @@ export interface TurnForExtraction {
   occurredAt: Date;
   /** Active memories of the same type, so a model can avoid repeating them (LLM path only). */
   existing?: { key: string | null; content: string }[];
+  /**
+   * The exchange before this turn in the same conversation, when there is one. Context only:
+   * it explains a short reply ("yes, please do", "I meant Porto") and is never mined on its own.
+   */
+  previous?: PreviousExchange;
+}
+
+export interface PreviousExchange {
+  userMessage: string;
+  assistantMessage: string;
 }
 
 export interface TokenUsage {

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { type APIRequestContext } from "@playwright/test";
+import { asJson, expect, test } from "./fixtures";
 
 const text = (t: string) => ({ id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text: t }] });
 
@@ -9,7 +10,8 @@ async function conversationIds(request: APIRequestContext): Promise<string[]> {
 }
 
 test.describe("HTTP API", () => {
-  test("session: a guest user with a signed, httpOnly, SameSite=Lax cookie", async ({ request }) => {
+  test("session: a guest user with a signed, httpOnly, SameSite=Lax cookie", async ({ playwright, baseURL }) => {
+    const request = await playwright.request.newContext({ baseURL });
     const res = await request.get("/api/session");
     expect(res.status()).toBe(200);
     const { userId } = await res.json();
@@ -20,6 +22,7 @@ test.describe("HTTP API", () => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     // The same cookie keeps the same user.
     expect((await (await request.get("/api/session")).json()).userId).toBe(userId);
+    await request.dispose();
   });
 
   test("a forged session cookie gets a new user, not the claimed one", async ({ playwright, baseURL }) => {
@@ -94,6 +97,7 @@ test.describe("HTTP API", () => {
 
     // Someone else's conversation is a 404, indistinguishable from a missing one.
     const owner = await playwright.request.newContext({ baseURL });
+    await owner.get("/api/session");
     const ownersId = crypto.randomUUID();
     const created = await owner.post("/api/chat", { data: { id: ownersId, message: text("mine") } });
     expect(created.status()).toBe(200);
@@ -116,6 +120,6 @@ test.describe("HTTP API", () => {
       expect(res.status()).toBe(404);
       expect((await res.json()).code).toBe("not_found:conversation");
     }
-    expect((await request.delete(`/api/conversations/${crypto.randomUUID()}`)).status()).toBe(404);
+    expect((await request.delete(`/api/conversations/${crypto.randomUUID()}`, asJson)).status()).toBe(404);
   });
 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { asJson, expect, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 
 test.describe("chat", () => {
@@ -85,7 +85,7 @@ test.describe("chat", () => {
       const get = await otherPage.request.get(`/api/conversations/${id}`);
       expect(get.status()).toBe(404);
       expect((await get.json()).code).toBe("not_found:conversation");
-      const del = await otherPage.request.delete(`/api/conversations/${id}`);
+      const del = await otherPage.request.delete(`/api/conversations/${id}`, asJson);
       expect(del.status()).toBe(404);
       const post = await otherPage.request.post("/api/chat", {
         data: { id, message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text: "hi" }] } },

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { type APIRequestContext } from "@playwright/test";
+import { asJson, expect, test } from "./fixtures";
 import {
   closeSeedDb,
   createConversation,
@@ -224,7 +225,7 @@ test.describe("memories API", () => {
     expect((await importanceOnly.json()).importance).toBe(0);
 
     // A deleted memory cannot be edited.
-    expect((await request.delete(`/api/memories/${s.captain}`)).status()).toBe(204);
+    expect((await request.delete(`/api/memories/${s.captain}`, asJson)).status()).toBe(204);
     const gone = await request.patch(`/api/memories/${s.captain}`, { data: { content: "Call me Admiral" } });
     expect(gone.status()).toBe(404);
     expect((await gone.json()).code).toBe("not_found:memory");
@@ -232,14 +233,14 @@ test.describe("memories API", () => {
 
   test("DELETE one memory: 204, then it is gone everywhere", async ({ request }) => {
     const s = await seed(request);
-    const res = await request.delete(`/api/memories/${s.peanuts}`);
+    const res = await request.delete(`/api/memories/${s.peanuts}`, asJson);
     expect(res.status()).toBe(204);
     expect(await res.text()).toBe("");
 
     const get = await request.get(`/api/memories/${s.peanuts}`);
     expect(get.status()).toBe(404);
     expect((await get.json()).code).toBe("not_found:memory");
-    expect((await request.delete(`/api/memories/${s.peanuts}`)).status()).toBe(404);
+    expect((await request.delete(`/api/memories/${s.peanuts}`, asJson)).status()).toBe(404);
     const after = await list(request, "?includeInactive=true");
     expect(after.memories.map((m) => m.id)).not.toContain(s.peanuts);
     expect(after.counts).toEqual({ semantic: 1, procedural: 1, episodic: 1 });
@@ -255,7 +256,7 @@ test.describe("memories API", () => {
     for (const res of [
       await stranger.get(`/api/memories/${s.peanuts}`),
       await stranger.patch(`/api/memories/${s.peanuts}`, { data: { content: "User is allergic to nothing" } }),
-      await stranger.delete(`/api/memories/${s.peanuts}`),
+      await stranger.delete(`/api/memories/${s.peanuts}`, asJson),
     ]) {
       expect(res.status()).toBe(404);
       expect((await res.json()).code).toBe("not_found:memory");
@@ -282,7 +283,7 @@ test.describe("memories API", () => {
     await insertMemory(bystanderId, { type: "semantic", content: "User owns a bike" });
 
     const attempts: { data?: object; headers?: Record<string, string> }[] = [
-      {},
+      asJson,
       { data: {} },
       { data: { confirm: false } },
       { data: { confirm: "true" } },
@@ -312,7 +313,7 @@ test.describe("memories API", () => {
 
   test("export is a JSON attachment of every memory with its history", async ({ request }) => {
     const s = await seed(request);
-    expect((await request.delete(`/api/memories/${s.captain}`)).status()).toBe(204);
+    expect((await request.delete(`/api/memories/${s.captain}`, asJson)).status()).toBe(204);
 
     const res = await request.get("/api/memories/export");
     expect(res.status()).toBe(200);

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { asJson, expect, test } from "./fixtures";
 import { ChatPage } from "./pages/chat-page";
 
 /** The whole memory loop as a person sees it: say, watch it saved, see it, use it, forget it. */
@@ -127,14 +128,15 @@ test("memory: turn status and retry are the owner's only", async ({ page, browse
     ["semantic", "done"],
     ["procedural", "done"],
   ]);
-  expect((await page.request.post(`/api/turns/${turnId}/retry`)).status()).toBe(202);
+  expect((await page.request.post(`/api/turns/${turnId}/retry`, asJson)).status()).toBe(202);
 
   const other = await browser.newContext();
   try {
+    await other.request.get("/api/session");
     const foreign = await other.request.get(`/api/turns/${turnId}`);
     expect(foreign.status()).toBe(404);
     expect((await foreign.json()).code).toBe("not_found:turn");
-    expect((await other.request.post(`/api/turns/${turnId}/retry`)).status()).toBe(404);
+    expect((await other.request.post(`/api/turns/${turnId}/retry`, asJson)).status()).toBe(404);
   } finally {
     await other.close();
   }

@@ -7,17 +7,17 @@ import {
   streamText,
 } from "ai";
 import { after } from "next/server";
-import { claimConversation } from "@/db/queries/conversations";
-import { getMessageById, getMessagesByConversationId } from "@/db/queries/messages";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { getMessagesByConversationId, saveUserMessage } from "@/db/queries/messages";
+import { requireSession } from "@/lib/auth/session";
 import { getChatModel } from "@/lib/ai/models";
 import { buildSystemPrompt } from "@/lib/ai/prompts";
 import { chatTools, type ChatUIMessage } from "@/lib/ai/tools";
-import { sendTurnCompleted } from "@/inngest/send";
-import { completeTurn } from "@/lib/chat/complete-turn";
+import { sendTurnEvent } from "@/inngest/send";
+import { completeTurn, type FinishedReply } from "@/lib/chat/complete-turn";
 import { textOf, titleFrom, toUIMessage } from "@/lib/chat/ui-messages";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
 import { parseJsonBody } from "@/lib/http/parse";
+import { enforceRateLimit } from "@/lib/http/rate-limit";
 import { getMemoryContext } from "@/lib/memory/context";
 import { chatRequestSchema, MAX_CHAT_BODY_BYTES, MAX_MESSAGE_CHARS } from "./schema";
 
@@ -34,19 +34,20 @@ export const POST = withErrorHandling(async (request: Request) => {
   }
   if (text.trim() === "") throw new AppError("bad_request:chat", "The message is empty.");
 
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
+  await enforceRateLimit("chat", userId);
 
-  // A message id seen before is a retry of that message, and only in its own conversation.
-  const known = await getMessageById({ id: body.message.id });
-  if (known && (known.userId !== userId || known.conversationId !== body.id || known.role !== "user")) {
-    throw new AppError("bad_request:chat", "That message id is already in use.");
-  }
-  if (!(await claimConversation({ userId, id: body.id, title: titleFrom(text) }))) {
-    throw new AppError("not_found:conversation", "No such conversation.");
-  }
+  // Committed before the first byte of the reply: a crash from here on never loses what the user said.
+  const saved = await saveUserMessage({
+    userId,
+    conversationId: body.id,
+    title: titleFrom(text),
+    message: { id: body.message.id, parts: body.message.parts },
+  });
+  if (saved.status === "not_found") throw new AppError("not_found:conversation", "No such conversation.");
 
   const history = await getMessagesByConversationId({ userId, conversationId: body.id });
-  const userMessage: ChatUIMessage = { id: body.message.id, role: "user", parts: body.message.parts };
+  const userMessage: ChatUIMessage = { id: saved.messageId, role: "user", parts: body.message.parts };
   const uiMessages = [...history.filter((m) => m.id !== userMessage.id).map(toUIMessage), userMessage];
 
   const chatModel = getChatModel();
@@ -54,19 +55,14 @@ export const POST = withErrorHandling(async (request: Request) => {
   const assistantMessageId = randomUUID();
   const modelMessages = await convertToModelMessages(uiMessages, { tools: chatTools });
 
-  let settle: (message: ChatUIMessage | null) => void = () => {};
-  const finished = new Promise<ChatUIMessage | null>((resolve) => (settle = resolve));
+  let memoryIds: string[] = [];
+  let settle: (reply: FinishedReply | null) => void = () => {};
+  const finished = new Promise<FinishedReply | null>((resolve) => (settle = resolve));
 
-  // After the response: persist the exchange, then hand it to the memory pipeline.
+  // After the response: persist the reply and the turn, then hand it to the memory pipeline.
   after(async () => {
-    const saved = await completeTurn({
-      userId,
-      conversationId: body.id,
-      turnId,
-      userMessage,
-      assistantMessage: finished,
-    });
-    if (saved.turnId) await sendTurnCompleted({ turnId: saved.turnId, userId, conversationId: body.id });
+    const turn = await completeTurn({ userId, conversationId: body.id, turnId, userMessage, reply: finished });
+    if (turn.turnId) await sendTurnEvent({ turnId: turn.turnId, userId, conversationId: body.id });
   });
 
   const stream = createUIMessageStream<ChatUIMessage>({
@@ -80,17 +76,20 @@ export const POST = withErrorHandling(async (request: Request) => {
         messageId: assistantMessageId,
         messageMetadata: { turnId, model: chatModel.kind, createdAt: new Date().toISOString() },
       });
-      const memoryContext = await getMemoryContext({ userId, query: text });
+      const memory = await getMemoryContext({ userId, query: text });
+      memoryIds = memory.memoryIds;
+      // What entered this reply's context, for "Used N memories" under it.
+      writer.write({ type: "message-metadata", messageMetadata: { memoryIds } });
       const result = streamText({
         model: chatModel.model,
-        system: buildSystemPrompt({ memoryContext, now: new Date() }),
+        system: buildSystemPrompt({ memoryContext: memory.context, now: new Date() }),
         messages: modelMessages,
         tools: chatTools,
         stopWhen: stepCountIs(5),
         onFinish: () => writer.setOutcome({ status: "completed" }),
         onError: ({ error }) => {
           writer.setOutcome({ status: "failed", error });
-          console.error("[chat] model stream failed", error);
+          console.error("[chat] model stream failed:", error instanceof Error ? error.message : error);
         },
       });
       // Keep generating if the browser goes away, so the reply is still saved.
@@ -99,11 +98,12 @@ export const POST = withErrorHandling(async (request: Request) => {
     },
     onFinish: ({ responseMessage, outcome }) => {
       const produced = responseMessage.parts.some((p) => p.type !== "step-start");
-      settle(outcome.status === "completed" && produced ? responseMessage : null);
+      // A reply cut off mid-way is kept as what had arrived, marked partial.
+      settle(produced ? { message: responseMessage, partial: outcome.status !== "completed", memoryIds } : null);
     },
     onError: (error) => {
       settle(null);
-      console.error("[chat] reply failed", error);
+      console.error("[chat] reply failed:", error instanceof Error ? error.message : error);
       return "The assistant could not finish this reply. Your message was saved; try again.";
     },
   });

@@ -8,8 +8,8 @@ export const MAX_CHAT_BODY_BYTES = 64 * 1024;
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
 
 export const chatRequestSchema = z.object({
-  /** Conversation id, made by the client; a new id starts a new conversation. */
-  id: z.uuid(),
+  /** Conversation id, made by the client; a new id starts a new conversation. Stored lower-case. */
+  id: z.uuid().transform((id) => id.toLowerCase()),
   /** Only the new message: the server loads the history itself. */
   message: z.object({
     id: z.string().min(1).max(100),

@@ -1,9 +1,9 @@
 import { getConversationsByUserId } from "@/db/queries/conversations";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
 import { withErrorHandling } from "@/lib/http/errors";
 
 export const GET = withErrorHandling(async () => {
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const conversations = await getConversationsByUserId({ userId });
   return Response.json({ conversations });
 });

@@ -3,26 +3,28 @@ import {
   deleteAllMemoriesByUserId,
   listMemoriesByUserId,
 } from "@/db/queries/memories";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
-import { parseJsonBody } from "@/lib/http/parse";
+import { parseJsonBody, queryParam } from "@/lib/http/parse";
 import { toMemoryView, type MemoryListView } from "@/lib/memory/view";
 import { forgetAllMemoriesSchema, listMemoriesQuerySchema } from "./schema";
 
 const noStore = { "cache-control": "no-store" };
 
 export const GET = withErrorHandling(async (request: Request) => {
-  const params = new URL(request.url).searchParams;
+  const url = new URL(request.url);
   const parsed = listMemoriesQuerySchema.safeParse({
-    type: params.get("type"),
-    q: params.get("q"),
-    includeInactive: params.get("includeInactive"),
+    type: queryParam(url, "type", "memories"),
+    q: queryParam(url, "q", "memories"),
+    includeInactive: queryParam(url, "includeInactive", "memories"),
+    turn: queryParam(url, "turn", "memories"),
+    ids: queryParam(url, "ids", "memories"),
   });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new AppError("bad_request:memories", `Invalid query: ${detail}`);
   }
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const [rows, counts] = await Promise.all([
     listMemoriesByUserId({ userId, ...parsed.data }),
     countActiveMemoriesByUserId({ userId }),
@@ -44,7 +46,7 @@ export const DELETE = withErrorHandling(async (request: Request) => {
     }
     throw error;
   }
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   await deleteAllMemoriesByUserId({ userId });
   return new Response(null, { status: 204 });
 });

@@ -17,6 +17,13 @@ export const listMemoriesQuerySchema = z.object({
       .optional()
       .transform((v) => (v === "" ? undefined : v)),
   ),
+  /** Only the memories this turn wrote (the "view" link of a reply's memory status). */
+  turn: z.preprocess(absentIfEmpty, z.uuid().optional().transform((v) => v?.toLowerCase())),
+  /** Only these memories, in any state but deleted (the "Used N memories" list of a reply). */
+  ids: z.preprocess(
+    (v) => (absentIfEmpty(v) === undefined ? undefined : String(v).split(",")),
+    z.array(z.uuid().transform((v) => v.toLowerCase())).max(100).optional(),
+  ),
   includeInactive: z.preprocess(
     absentIfEmpty,
     z

@@ -23,6 +23,8 @@ export interface ReplyStyle {
 }
 
 const BRIEF = /\b(?:brief|short|shorter|concise|terse|succinct|one sentence|few words|to the point)\b/i;
+/** A length limit ("Keep answers under 3 sentences", "at most 100 words"): the offline replies are a sentence or two, so any limit means brief. */
+const LIMITED = /\b(?:under|below|at most|no more than|not more than|max|maximum|fewer than|less than|within|up to|no longer than)\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few)\b/i;
 const BULLETS = /\bbullet|\blists?\b/i;
 
 /** Reads the style from the standing instructions: address_as, response_format, length (and their wording). */
@@ -39,7 +41,7 @@ export function styleFrom(instructions: MemoryInstruction[]): ReplyStyle {
       if (BULLETS.test(text)) style.bullets = true;
       if (BRIEF.test(text)) style.brief = true;
     } else if (key === "length" || key === "tone" || key === "verbosity") {
-      if (BRIEF.test(text)) style.brief = true;
+      if (BRIEF.test(text) || (key === "length" && LIMITED.test(text))) style.brief = true;
     }
   }
   return style;

@@ -13,6 +13,10 @@ export const messageMetadataSchema = z.object({
   turnId: z.string().optional(),
   createdAt: z.string().optional(),
   model: z.enum(["offline", "openai"]).optional(),
+  /** The stream ended before the reply was complete; this is what had arrived. */
+  partial: z.boolean().optional(),
+  /** The memories that entered this reply's context, in prompt order. */
+  memoryIds: z.array(z.string()).optional(),
 });
 export type MessageMetadata = z.infer<typeof messageMetadataSchema>;
 

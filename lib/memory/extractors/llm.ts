@@ -5,6 +5,7 @@
  * A user message that looks like a system prompt is not sent at all.
  */
 import { generateText, type LanguageModel, Output } from "ai";
+import { isWorkflowKey } from "@/lib/ai/memory-context";
 import { episodicPrompt, episodicSystemPrompt } from "@/lib/memory/prompts/episodic";
 import { proceduralPrompt, proceduralSystemPrompt } from "@/lib/memory/prompts/procedural";
 import { semanticPrompt, semanticSystemPrompt } from "@/lib/memory/prompts/semantic";
@@ -20,7 +21,7 @@ import {
 } from "@/lib/memory/types";
 import { toolNamesOf } from "./offline/episodic";
 import { isPromptLike } from "./offline/sentences";
-import { isSuccessful } from "./offline/workflows";
+import { isSuccessful, WORKFLOW_PREFIX } from "./offline/workflows";
 import { structuredSchema } from "./structured-schema";
 
 export interface LlmExtractorOptions {
@@ -41,6 +42,11 @@ interface Spec<T extends MemoryType> {
   tidy: (output: ExtractionByType[T], turn: TurnForExtraction) => ExtractionByType[T];
 }
 
+function asWorkedBefore(content: string): string {
+  if (content.startsWith(WORKFLOW_PREFIX)) return content;
+  return `${WORKFLOW_PREFIX}${content.charAt(0).toLowerCase()}${content.slice(1)}`.slice(0, 500);
+}
+
 const ISO_DATE = /^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/;
 
 const specs: { [T in MemoryType]: Spec<T> } = {
@@ -59,11 +65,14 @@ const specs: { [T in MemoryType]: Spec<T> } = {
     system: proceduralSystemPrompt,
     prompt: proceduralPrompt,
     schema: structuredSchema(proceduralExtractionSchema),
-    // A workflow must come from a tool call that actually succeeded in this turn.
+    // A workflow must come from a tool call that actually succeeded in this turn, and read as what worked
+    // (a tool key is always a workflow, so it can never pose as the user's instruction).
     tidy: (output, turn) => {
       const succeeded = new Set(turn.toolCalls.filter(isSuccessful).map((c) => c.toolName));
       return {
-        memories: output.memories.filter((m) => m.kind !== "workflow" || succeeded.has(/^tool:([^:]+):/.exec(m.key)?.[1] ?? "")),
+        memories: output.memories
+          .map((m) => (isWorkflowKey(m.key) ? { ...m, kind: "workflow" as const, content: asWorkedBefore(m.content) } : m))
+          .filter((m) => m.kind !== "workflow" || succeeded.has(/^tool:([^:]+):/.exec(m.key)?.[1] ?? "")),
       };
     },
   },

@@ -1,5 +1,5 @@
 import type { TurnForExtraction } from "@/lib/memory/types";
-import { COMMON_RULES, renderExisting, renderTurn } from "./turn";
+import { COMMON_RULES, renderContext } from "./turn";
 
 export const episodicSystemPrompt = `${COMMON_RULES}
 
@@ -13,5 +13,5 @@ Your task: at most ONE EPISODIC memory — what happened in this turn.
 - Existing episodes are listed only so you do not copy their wording; always describe this turn.`;
 
 export function episodicPrompt(turn: TurnForExtraction): string {
-  return `${renderExisting(turn)}\n\n${renderTurn(turn)}\n\nDescribe this turn as one episode, or null.`;
+  return `${renderContext(turn)}\n\nDescribe this turn as one episode, or null.`;
 }

@@ -48,18 +48,22 @@ export const MAX_FUZZY_WORDS = 4;
 /** The core profile: facts that hold one value (DESIGN §1), in the order they are shown. */
 export const CORE_PROFILE_KEYS: readonly string[] = singleValuedSemanticKeys;
 
-export interface RetrievedInstruction extends MemoryInstruction {
+/** Where a retrieved memory came from, for the recall API and "Used N memories". */
+export interface RetrievedMeta {
   id: string;
+  validFrom: Date;
+  sourceConversationId: string | null;
+  sourceTurnId: string | null;
 }
-export interface RetrievedFact extends MemoryFact {
-  id: string;
+
+export interface RetrievedInstruction extends MemoryInstruction, RetrievedMeta {}
+export interface RetrievedFact extends MemoryFact, RetrievedMeta {
   /** Part of the core profile (always offered), or a match for the message. */
   core: boolean;
   /** Fused score (scoring.ts); 0 for core facts. */
   score: number;
 }
-export interface RetrievedEpisode extends MemoryEpisode {
-  id: string;
+export interface RetrievedEpisode extends MemoryEpisode, RetrievedMeta {
   /** Fused score; 0 for an episode offered because it is recent. */
   score: number;
 }
@@ -96,13 +100,22 @@ function stringOrNull(value: unknown): string | null {
   return typeof value === "string" && value.trim() !== "" ? value : null;
 }
 
+function metaOf(row: CandidateRow): RetrievedMeta {
+  return {
+    id: row.id,
+    validFrom: row.validFrom,
+    sourceConversationId: row.sourceConversationId,
+    sourceTurnId: row.sourceTurnId,
+  };
+}
+
 function toInstruction(row: CandidateRow): RetrievedInstruction {
-  return { id: row.id, key: row.key ?? "", content: row.content, value: stringOrNull(row.data.value) };
+  return { ...metaOf(row), key: row.key ?? "", content: row.content, value: stringOrNull(row.data.value) };
 }
 
 function toFact(row: CandidateRow, core: boolean, score: number): RetrievedFact {
   return {
-    id: row.id,
+    ...metaOf(row),
     key: row.key,
     category: stringOrNull(row.data.category) ?? "other",
     content: row.content,
@@ -113,7 +126,7 @@ function toFact(row: CandidateRow, core: boolean, score: number): RetrievedFact 
 }
 
 function toEpisode(row: CandidateRow, score: number): RetrievedEpisode {
-  return { id: row.id, content: row.content, date: row.validFrom.toISOString().slice(0, 10), score };
+  return { ...metaOf(row), content: row.content, date: row.validFrom.toISOString().slice(0, 10), score };
 }
 
 /**

@@ -21,6 +21,8 @@ export type CandidateRow = {
   data: Record<string, unknown>;
   importance: number;
   validFrom: Date;
+  sourceConversationId: string | null;
+  sourceTurnId: string | null;
   /** The list's own score (ts_rank, word similarity, cosine similarity); 0 where there is none. */
   score: number;
 };
@@ -36,7 +38,8 @@ export const ACTIVE: SQL = sql.raw(
 
 // valid_from as epoch milliseconds: drizzle's pg session hands timestamps to raw queries as strings.
 export const MEMORY_COLUMNS: SQL = sql.raw(
-  `m.id, m.type, m.key, m.content, m.data, m.importance, extract(epoch from m.valid_from) * 1000 as "validFromMs"`,
+  `m.id, m.type, m.key, m.content, m.data, m.importance, extract(epoch from m.valid_from) * 1000 as "validFromMs", ` +
+    `m.source_conversation_id as "sourceConversationId", m.source_turn_id as "sourceTurnId"`,
 );
 
 type RawCandidateRow = Omit<CandidateRow, "validFrom"> & { validFromMs: number | string };
@@ -207,7 +210,7 @@ export async function getTrigramCandidates(
         from (
           select m.* from (
             select m.id, m.user_id, m.type, m.key, m.content, m.data, m.importance, m.valid_from,
-                   m.invalidated_at, m.deleted_at, m.superseded_by
+                   m.invalidated_at, m.deleted_at, m.superseded_by, m.source_conversation_id, m.source_turn_id
             from memories m
             where ${matches}
             offset 0

@@ -237,7 +237,7 @@ export async function findVectorCandidates(
                   ${sql.param(matches.map((n) => n.embeddedAt))}::timestamptz[],
                   ${sql.param(matches.map((n) => n.distance))}::float8[]) as n(memory_id, embedded_at, distance)
       cross join lateral (
-        select m.id, m.type, m.key, m.content, m.data, m.importance, m.valid_from
+        select m.id, m.type, m.key, m.content, m.data, m.importance, m.valid_from, m.source_conversation_id, m.source_turn_id
         from memories m
         where m.id = n.memory_id and m.user_id = ${userId} and m.type in ('semantic', 'episodic') and ${ACTIVE}
           and m.updated_at <= n.embedded_at

@@ -153,3 +153,41 @@ export async function historyActions(memoryId: string): Promise<{ action: string
   );
   return rows;
 }
+
+/** Stored messages of a conversation, oldest first (any user: tests check what was written at all). */
+export async function storedMessages(conversationId: string): Promise<{ id: string; user_id: string; role: string; text: string }[]> {
+  const { rows } = await db().query<{ id: string; user_id: string; role: string; text: string }>(
+    `select id, user_id, role, coalesce((select string_agg(p->>'text', '') from jsonb_array_elements(parts) p), '') as text
+     from messages where conversation_id = $1 order by seq`,
+    [conversationId],
+  );
+  return rows;
+}
+
+/** Everything ever written by or for a user: a request that changed nothing leaves these where they were. */
+export async function rowCountsOf(userId: string): Promise<Record<string, number>> {
+  const { rows } = await db().query<Record<string, number>>(
+    `select (select count(*)::int from conversations where user_id = $1) as conversations,
+            (select count(*)::int from messages where user_id = $1) as messages,
+            (select count(*)::int from turns where user_id = $1) as turns,
+            (select count(*)::int from memories where user_id = $1) as memories`,
+    [userId],
+  );
+  return rows[0]!;
+}
+
+export async function userCount(): Promise<number> {
+  const { rows } = await db().query<{ n: number }>("select count(*)::int as n from users");
+  return rows[0]?.n ?? 0;
+}
+
+/** An assistant message with the given parts in a new conversation of the user's. */
+export async function insertConversationWithReply(userId: string, parts: unknown[]): Promise<string> {
+  const conversationId = await createConversation(userId, "Seeded");
+  await db().query(
+    `insert into messages (id, conversation_id, user_id, role, parts) values
+       ($1, $3, $4, 'user', '[{"type":"text","text":"show me"}]'::jsonb), ($2, $3, $4, 'assistant', $5::jsonb)`,
+    [randomUUID(), randomUUID(), conversationId, userId, JSON.stringify(parts)],
+  );
+  return conversationId;
+}

@@ -8,12 +8,14 @@ import {
   getConversationById,
   getConversationsByUserId,
 } from "@/db/queries/conversations";
-import { getMessagesByConversationId } from "@/db/queries/messages";
+import { getMessagesByConversationId, saveUserMessage } from "@/db/queries/messages";
 import { createGuestUser } from "@/db/queries/users";
 import {
-  getStalePendingTurns,
+  claimDelayedTurnResend,
   getTurnById,
+  getTurnsToResend,
   MessageIdConflictError,
+  markTurnEventFailed,
   markTurnEventSent,
   saveTurn,
 } from "@/db/queries/turns";
@@ -131,29 +133,118 @@ describe("saveTurn", () => {
   });
 });
 
+describe("saveUserMessage (committed before the reply streams)", () => {
+  it("starts the conversation and stores the message; the same id again is a retry", async () => {
+    const { id: userId } = await createGuestUser();
+    const conversationId = randomUUID();
+    const id = randomUUID();
+    const first = await saveUserMessage({ userId, conversationId, title: "t", message: { id, parts: text("hi") } });
+    expect(first).toEqual({ status: "saved", messageId: id, retried: false });
+    expect((await getConversationById({ userId, id: conversationId }))?.title).toBe("t");
+    const again = await saveUserMessage({ userId, conversationId, title: "t", message: { id, parts: text("hi") } });
+    expect(again).toEqual({ status: "saved", messageId: id, retried: true });
+    expect((await getMessagesByConversationId({ userId, conversationId })).map((m) => m.id)).toEqual([id]);
+  });
+
+  it("answers not_found for someone else's conversation, writing nothing", async () => {
+    const { userId, conversationId } = await newConversation();
+    const { id: other } = await createGuestUser();
+    const result = await saveUserMessage({ userId: other, conversationId, title: "x", message: { id: randomUUID(), parts: text("mine?") } });
+    expect(result).toEqual({ status: "not_found" });
+    expect(await getMessagesByConversationId({ userId, conversationId })).toEqual([]);
+  });
+
+  it("stores a message whose id another user took under a fresh id, without saying so", async () => {
+    const a = await newConversation();
+    const b = await newConversation();
+    const shared = randomUUID();
+    await saveUserMessage({ ...a, title: "t", message: { id: shared, parts: text("a") } });
+    const result = await saveUserMessage({ ...b, title: "t", message: { id: shared, parts: text("b") } });
+    expect(result.status).toBe("saved");
+    const stored = await getMessagesByConversationId({ userId: b.userId, conversationId: b.conversationId });
+    expect(stored.map((m) => m.parts)).toEqual([text("b")]);
+    expect(stored[0]?.id).not.toBe(shared);
+    expect(result).toMatchObject({ messageId: stored[0]?.id, retried: false });
+  });
+
+  it("keeps both messages when two users race the same fresh id", async () => {
+    const a = await newConversation();
+    const b = await newConversation();
+    const shared = randomUUID();
+    const results = await Promise.all([
+      saveUserMessage({ ...a, title: "t", message: { id: shared, parts: text("a") } }),
+      saveUserMessage({ ...b, title: "t", message: { id: shared, parts: text("b") } }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["saved", "saved"]);
+    expect((await getMessagesByConversationId({ userId: a.userId, conversationId: a.conversationId })).map((m) => m.parts)).toEqual([text("a")]);
+    expect((await getMessagesByConversationId({ userId: b.userId, conversationId: b.conversationId })).map((m) => m.parts)).toEqual([text("b")]);
+  });
+});
+
 describe("outbox", () => {
+  async function saveIn(userId: string, conversationId: string) {
+    const turnId = randomUUID();
+    await saveTurn({
+      userId,
+      conversationId,
+      turnId,
+      userMessage: { id: randomUUID(), parts: text("q") },
+      assistantMessage: { id: randomUUID(), parts: text("a") },
+    });
+    return turnId;
+  }
+  const thresholds = { neverSentMs: 30_000, lostMs: 120_000, stuckMs: 900_000, limit: 1000 };
+  const resendable = async () => (await getTurnsToResend(thresholds)).map((t) => t.id);
+
   it("lists pending turns whose event was never sent or is long overdue", async () => {
     const { userId, conversationId } = await newConversation();
-    const save = async () => {
-      const turnId = randomUUID();
-      await saveTurn({
-        userId,
-        conversationId,
-        turnId,
-        userMessage: { id: randomUUID(), parts: text("q") },
-        assistantMessage: { id: randomUUID(), parts: text("a") },
-      });
-      return turnId;
-    };
-    const unsent = await save();
-    const sent = await save();
+    const unsent = await saveIn(userId, conversationId);
+    const sent = await saveIn(userId, conversationId);
     await markTurnEventSent({ id: sent });
     await getDb()
       .update(turns)
       .set({ completedAt: new Date(Date.now() - 10 * 60_000) })
       .where(eq(turns.conversationId, conversationId));
-    const stale = (await getStalePendingTurns({ olderThanMs: 60_000, limit: 1000 })).map((t) => t.id);
+    const stale = await resendable();
     expect(stale).toContain(unsent);
     expect(stale).not.toContain(sent);
   });
+
+  it("lists a failed send at once, and a turn stuck processing past the deadline", async () => {
+    const { userId, conversationId } = await newConversation();
+    const failed = await saveIn(userId, conversationId);
+    const fresh = await saveIn(userId, conversationId);
+    const stuck = await saveIn(userId, conversationId);
+    const busy = await saveIn(userId, conversationId);
+    await markTurnEventFailed({ id: failed, error: "fetch failed" });
+    await markTurnsEventSentAndProcessing(stuck, 20 * 60_000);
+    await markTurnsEventSentAndProcessing(busy, 60_000);
+    const stale = await resendable();
+    expect(stale).toContain(failed);
+    expect(stale).not.toContain(fresh);
+    expect(stale).toContain(stuck);
+    expect(stale).not.toContain(busy);
+    expect((await getTurnById({ userId, id: failed }))?.eventFailedAt).toBeInstanceOf(Date);
+    // A successful send clears the failure.
+    await markTurnEventSent({ id: failed });
+    expect((await getTurnById({ userId, id: failed }))?.eventFailedAt).toBeNull();
+  });
+
+  it("lets one caller at a time claim a delayed turn for another attempt", async () => {
+    const { userId, conversationId } = await newConversation();
+    const turnId = await saveIn(userId, conversationId);
+    expect(await claimDelayedTurnResend({ id: turnId, everyMs: 10_000 })).toBe(false); // not delayed
+    await markTurnEventFailed({ id: turnId, error: "fetch failed" });
+    expect(await claimDelayedTurnResend({ id: turnId, everyMs: 10_000 })).toBe(false); // failed just now
+    await getDb().update(turns).set({ eventFailedAt: new Date(Date.now() - 60_000) }).where(eq(turns.id, turnId));
+    const claims = await Promise.all([1, 2, 3].map(() => claimDelayedTurnResend({ id: turnId, everyMs: 10_000 })));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
 });
+
+async function markTurnsEventSentAndProcessing(turnId: string, agoMs: number) {
+  await getDb()
+    .update(turns)
+    .set({ eventSentAt: new Date(), memoryStatus: "processing", memoryUpdatedAt: new Date(Date.now() - agoMs) })
+    .where(eq(turns.id, turnId));
+}

@@ -1,7 +1,9 @@
 /**
  * Test harness for the local Inngest server: a real SDK app (serve() from
  * inngest/node on a loopback port) plus the server under test on its own
- * schema, and helpers that read the server's JSON API.
+ * schema, and helpers that read the server's JSON API. In production mode the
+ * server gets a signing key and an event key, and the app runs in cloud mode
+ * with the same keys, as it would against self-hosted Inngest.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -17,9 +19,21 @@ export type AnyFunction = InngestFunction.Any;
 /** The fixtures throw on purpose; the SDK would log every one of those errors. */
 export const silentLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
-/** The SDK client the fixtures use, in dev mode against the server under test. */
-export function createClient(baseUrl: string) {
-  return new Inngest({ id: "conformance", isDev: true, baseUrl, logger: silentLogger });
+export interface Keys {
+  signingKey: string;
+  eventKey: string;
+}
+
+/** Fresh keys in the formats Inngest uses: a hex signing key with its env prefix, and an event key. */
+export function generateKeys(): Keys {
+  return { signingKey: `signkey-test-${randomBytes(32).toString("hex")}`, eventKey: randomBytes(16).toString("hex") };
+}
+
+/** The SDK client the fixtures use: dev mode, or cloud mode with keys, against the server under test. */
+export function createClient(baseUrl: string, keys?: Keys) {
+  return keys
+    ? new Inngest({ id: "conformance", isDev: false, baseUrl, eventKey: keys.eventKey, signingKey: keys.signingKey, logger: silentLogger })
+    : new Inngest({ id: "conformance", isDev: true, baseUrl, logger: silentLogger });
 }
 export type TestClient = ReturnType<typeof createClient>;
 
@@ -33,6 +47,13 @@ export function uniqueSchema(prefix: string): string {
 }
 
 export { freePort } from "@/scripts/ports";
+
+export interface ServeOptions {
+  /** Cloud mode: the key the app verifies requests with and signs its answers with. */
+  signingKey?: string;
+  /** Rewrites the headers of each answer before it leaves (forged-signature tests). */
+  tamper?: (headers: Record<string, string>) => void;
+}
 
 /** An HTTP server whose serve() handler can be swapped (re-sync tests) or taken down (crash tests). */
 export class TestApp {
@@ -60,8 +81,21 @@ export class TestApp {
     this.port = (server.address() as net.AddressInfo).port;
   }
 
-  serve(client: Inngest.Any, functions: AnyFunction[]): void {
-    this.handler = serve({ client, functions }) as unknown as http.RequestListener;
+  serve(client: Inngest.Any, functions: AnyFunction[], opts: ServeOptions = {}): void {
+    const handler = serve({ client, functions, ...(opts.signingKey ? { signingKey: opts.signingKey } : {}) }) as unknown as http.RequestListener;
+    const tamper = opts.tamper;
+    this.handler = !tamper
+      ? handler
+      : (req, res) => {
+          const writeHead = res.writeHead.bind(res) as (status: number, headers?: http.OutgoingHttpHeaders) => http.ServerResponse;
+          res.writeHead = ((status: number, headers?: http.OutgoingHttpHeaders) => {
+            const h: Record<string, string> = {};
+            for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) h[k.toLowerCase()] = String(v);
+            tamper(h);
+            return writeHead(status, h);
+          }) as typeof res.writeHead;
+          void handler(req, res);
+        };
   }
 
   /** Drops the server and every open connection, like a killed process would. */
@@ -78,9 +112,13 @@ export interface Harness {
   app: TestApp;
   client: TestClient;
   server: LocalInngestServer;
+  /** Production mode only. */
+  keys: Keys | undefined;
   logs: string[];
   api: Api;
-  serve(functions: AnyFunction[]): Promise<void>;
+  serve(functions: AnyFunction[], opts?: Omit<ServeOptions, "signingKey">): Promise<void>;
+  /** Stops the server and starts a new one on the same schema and port (state must survive). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,11 +130,14 @@ export async function startHarness(opts: {
   schema: string;
   functions: (client: TestClient) => AnyFunction[];
   server?: Partial<LocalInngestServerOptions>;
+  mode?: "dev" | "production";
+  serve?: Omit<ServeOptions, "signingKey">;
 }): Promise<Harness> {
   const app = new TestApp();
   await app.listen();
   const logs: string[] = [];
-  const server = await startLocalInngestServer({
+  const keys = opts.mode === "production" ? generateKeys() : undefined;
+  const options: LocalInngestServerOptions = {
     databaseUrl: databaseUrl(),
     appUrls: [app.url],
     port: 0,
@@ -107,26 +148,35 @@ export async function startHarness(opts: {
     leaseTimeoutMs: 5_000,
     poolSize: 4,
     log: (line) => logs.push(line),
+    ...keys,
     ...opts.server,
-  });
-  const client = createClient(server.url);
+  };
+  let server = await startLocalInngestServer(options);
+  const client = createClient(server.url, keys);
   const h: Harness = {
     app,
     client,
     server,
+    keys,
     logs,
-    api: new Api(server.url, logs),
-    async serve(functions) {
-      app.serve(client, functions);
+    api: new Api(server.url, logs, keys ? { authorization: `Bearer ${keys.signingKey}` } : {}),
+    async serve(functions, serveOpts = {}) {
+      app.serve(client, functions, { ...serveOpts, signingKey: keys?.signingKey });
       const results = await server.syncNow();
       if (!results.every((r) => r.ok)) throw new Error(`sync failed: ${JSON.stringify(results)}`);
+    },
+    async restart() {
+      const port = Number(new URL(server.url).port);
+      await server.stop();
+      server = await startLocalInngestServer({ ...options, port, uiPort: null });
+      h.server = server;
     },
     async stop() {
       await server.stop();
       await app.kill();
     },
   };
-  await h.serve(opts.functions(client));
+  await h.serve(opts.functions(client), opts.serve);
   return h;
 }
 
@@ -135,12 +185,24 @@ export class Api {
   constructor(
     readonly baseUrl: string,
     private readonly logs: string[] = [],
+    /** Sent with every request: the signing key in production mode. */
+    readonly headers: Record<string, string> = {},
   ) {}
 
   async get<T>(path: string): Promise<T> {
-    const res = await fetch(`${this.baseUrl}/v0/${path}`);
+    const res = await fetch(`${this.baseUrl}/v0/${path}`, { headers: this.headers });
     if (!res.ok) throw new Error(`GET /v0/${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
+  }
+
+  /** POSTs JSON (or nothing) to /v0/…; returns the status and parsed body. */
+  async post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.baseUrl}/v0/${path}`, {
+      method: "POST",
+      headers: { ...this.headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
   }
 
   async runs(functionId?: string): Promise<RunSummary[]> {

@@ -2,6 +2,7 @@
  * Sync (in-band, out-of-band via /fn/register, re-sync, app not up yet), the
  * event API contract, and the runs page with its JSON API.
  */
+import http from "node:http";
 import { Inngest } from "inngest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalInngestServer } from "@/inngest/local-server/index";
@@ -115,6 +116,11 @@ describe("local Inngest server: sync", () => {
     }
   });
 
+  it("answers the Dev Server's probes: /health and /dev", async () => {
+    expect(await (await fetch(`${h.server.url}/health`)).json()).toMatchObject({ ok: true, mode: "dev" });
+    expect((await fetch(`${h.server.url}/dev`)).status).toBe(200);
+  });
+
   it("POST /v0/sync re-syncs on demand and reports the result", async () => {
     const res = await fetch(`${h.server.url}/v0/sync`, { method: "POST" });
     expect(res.status).toBe(200);
@@ -178,12 +184,49 @@ describe("local Inngest server: runs page", () => {
     expect((await fetch(`${ui}/runs/does-not-exist`)).status).toBe(404);
   });
 
-  it("serves the same JSON under /api on the UI port, and Sync now redirects back", async () => {
+  it("the old UI port redirects to the same path on the main port; Sync now redirects back", async () => {
     const ui = h.server.uiUrl ?? "";
     const apiRuns = (await (await fetch(`${ui}/api/runs?limit=1000`)).json()) as { runs: unknown[] };
     expect(apiRuns.runs).toEqual(await h.api.runs());
-    const res = await fetch(`${ui}/sync`, { method: "POST", redirect: "manual" });
+    const moved = await fetch(`${ui}/runs?q=x`, { redirect: "manual" });
+    expect(moved.status).toBe(307);
+    expect(moved.headers.get("location")).toBe(`${h.server.url}/runs?q=x`);
+    const res = await fetch(`${h.server.url}/sync`, { method: "POST", redirect: "manual", headers: { origin: h.server.url } });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/functions?sync=ok");
+  });
+});
+
+describe("local Inngest server: Host check (DNS rebinding)", () => {
+  const statusWithHost = (url: string, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(url, { headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("answers loopback names on any port and 403 for other hosts, on both ports", async () => {
+    const port = new URL(h.server.url).port;
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, "localhost"]) {
+      expect(await statusWithHost(`${h.server.url}/health`, host)).toBe(200);
+    }
+    for (const base of [h.server.url, h.server.uiUrl ?? ""]) {
+      expect(await statusWithHost(`${base}/`, "evil.example")).toBe(403);
+      expect(await statusWithHost(`${base}/v0/runs`, `evil.example:${port}`)).toBe(403);
+      expect(await statusWithHost(`${base}/`, "127.0.0.1.evil.example")).toBe(403);
+    }
+  });
+
+  it("accepts the names given with allowedHosts", async () => {
+    const server = await startLocalInngestServer({ databaseUrl: databaseUrl(), port: 0, uiPort: null, schema: uniqueSchema("hosts"), allowedHosts: ["host.docker.internal"], syncIntervalMs: 0, log: () => {} });
+    try {
+      expect(await statusWithHost(`${server.url}/health`, "host.docker.internal:8288")).toBe(200);
+      expect(await statusWithHost(`${server.url}/health`, "evil.example")).toBe(403);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -1,17 +1,22 @@
 /**
  * The server's pure parts: the CEL subset, time strings, backoff, cron
- * schedules, seeded event ids, reading SDK answers, and the CLI flags.
+ * schedules, seeded event ids, reading SDK answers, signing, the throttle's
+ * GCRA, and the CLI flags and modes.
  */
 import { decodeTime } from "ulid";
 import { describe, expect, it } from "vitest";
 import { retryDelayMs, transportRetryDelayMs } from "@/inngest/local-server/backoff";
-import { parseCli } from "@/inngest/local-server/config";
+import { canonicalJson } from "@/inngest/local-server/canonical-json";
+import { normalizeHost, parseCli, resolveOptions } from "@/inngest/local-server/config";
 import { nextCronTime, parseCron } from "@/inngest/local-server/cron";
 import { parseDuration, retryAfterMs, sleepDelayMs } from "@/inngest/local-server/durations";
 import { compileExpression, keyValue, matches } from "@/inngest/local-server/expressions";
 import { seededEventId } from "@/inngest/local-server/ids";
-import { buildCallBody, interpretResponse } from "@/inngest/local-server/protocol";
+import type { HttpClient, HttpResponse } from "@/inngest/local-server/http-client";
+import { buildCallBody, callApp, interpretResponse } from "@/inngest/local-server/protocol";
 import { compileFunction } from "@/inngest/local-server/registry";
+import { bearerMatches, dashboardToken, isThisKey, parseSigningKey, signatureHeader, verifySignature } from "@/inngest/local-server/signing";
+import { gcra } from "@/inngest/local-server/throttle";
 
 describe("CEL subset", () => {
   const event = { name: "chat/turn.completed", data: { userId: "u1", n: 3, vip: true, tags: ["a", "b"], nested: { k: "v" } } };
@@ -167,9 +172,101 @@ describe("protocol", () => {
       [5, "account"],
     ]);
     expect(def.debounce).toMatchObject({ periodMs: 5_000, timeoutMs: 60_000 });
-    expect(def.ignored).toEqual(["throttle"]);
+    expect(def.throttle).toMatchObject({ limit: 1, periodMs: 1_000, burst: 0 });
+    expect(def.ignored).toEqual([]);
     expect(compileFunction("app", { id: "d", steps: { step: { runtime: { url: "http://x" } } } }).maxAttempts).toBe(5);
     expect(compileFunction("app", { id: "e", triggers: [{ event: "x", expression: "size(x)" }], steps: { step: { runtime: { url: "http://x" } } } }).error).toMatch(/unsupported/);
+  });
+});
+
+describe("signing", () => {
+  const raw = `signkey-prod-${"ab".repeat(32)}`;
+  const key = parseSigningKey(raw);
+
+  it("writes JSON canonically: sorted keys, no whitespace, undefined dropped", () => {
+    expect(canonicalJson({ b: 1, a: [3, { d: null, c: "x" }], u: undefined, e: "é\n" })).toBe('{"a":[3,{"c":"x","d":null}],"b":1,"e":"é\\n"}');
+    const value = { z: { y: [1.5, -0, 1e21, true] }, "": "", A: 1 };
+    expect(canonicalJson(JSON.parse(canonicalJson(value)))).toBe(canonicalJson(value));
+  });
+
+  it("signs and verifies as t=<unix s>&s=<hex HMAC-SHA256 of body + t>, keyed without the prefix", () => {
+    const now = 1_800_000_000_000;
+    const header = signatureHeader(key, '{"a":1}', now);
+    expect(header).toMatch(/^t=1800000000&s=[0-9a-f]{64}$/);
+    expect(signatureHeader(parseSigningKey("ab".repeat(32)), '{"a":1}', now)).toBe(header);
+    expect(verifySignature(key, header, '{"a":1}', now + 60_000)).toEqual({ ok: true });
+    expect(verifySignature(key, header, '{"a":2}', now)).toEqual({ ok: false, problem: "invalid" });
+    expect(verifySignature(key, header, '{"a":1}', now + 6 * 60_000)).toEqual({ ok: false, problem: "expired" });
+    expect(verifySignature(key, undefined, "", now)).toEqual({ ok: false, problem: "missing" });
+    expect(verifySignature(key, "garbage", "", now)).toEqual({ ok: false, problem: "invalid" });
+  });
+
+  it("accepts the key raw or in the SDK's hashed form, and derives a dashboard token that is neither", () => {
+    expect(key.hashed).toMatch(/^[0-9a-f]{64}$/);
+    expect(bearerMatches(key, `Bearer signkey-prod-${key.hashed}`)).toBe(true);
+    expect(bearerMatches(key, `Bearer ${key.hashed}`, { hashedOnly: true })).toBe(true);
+    expect(bearerMatches(key, `Bearer ${raw}`)).toBe(true);
+    expect(bearerMatches(key, `Bearer ${raw}`, { hashedOnly: true })).toBe(false);
+    expect(bearerMatches(key, "Bearer undefined")).toBe(false);
+    expect(bearerMatches(key, undefined)).toBe(false);
+    expect(isThisKey(key, ` ${raw} `)).toBe(true);
+    expect(isThisKey(key, "cd".repeat(32))).toBe(false);
+    expect(dashboardToken(key)).not.toContain(key.material);
+    expect(dashboardToken(key)).not.toBe(key.hashed);
+  });
+
+  it("checks the signature of the inner answer of a streamed (201) response", async () => {
+    const answer = (res: HttpResponse): HttpClient => ({ request: async () => res, close() {} });
+    const security = { signingKey: key };
+    const inner = (headers: Record<string, string>) => ({ status: 201, headers: {}, body: `  ${JSON.stringify({ status: 200, headers, body: '"done"' })}` });
+    const signed = inner({ "X-Inngest-Signature": signatureHeader(key, '"done"'), "X-Inngest-Req-Version": "2" });
+    expect(await callApp(answer(signed), security, "http://app", "{}", 1_000)).toEqual({ kind: "completed", data: "done", version: 2 });
+    expect(await callApp(answer(inner({})), security, "http://app", "{}", 1_000)).toMatchObject({ kind: "error", error: { message: expect.stringMatching(/^response signature missing/) } });
+    expect(await callApp(answer(inner({})), { signingKey: null }, "http://app", "{}", 1_000)).toMatchObject({ kind: "completed" });
+    const rejected = { status: 401, headers: {}, body: '{"message":"Unauthorized"}' };
+    expect(await callApp(answer(rejected), security, "http://app", "{}", 1_000)).toMatchObject({ kind: "error", noRetry: false, error: { message: expect.stringMatching(/rejected the request signature/) } });
+  });
+
+  it("refuses keys that are not hex, or too short", () => {
+    expect(() => parseSigningKey("not-hex-at-all")).toThrow(/hex/);
+    expect(() => parseSigningKey("abc")).toThrow(/hex/);
+    expect(() => parseSigningKey("abcd")).toThrow(/too short/);
+  });
+});
+
+describe("throttle (GCRA)", () => {
+  it("admits limit + burst at once, then one start per period / limit", () => {
+    const rule = { limit: 2, periodMs: 6_000, burst: 1 };
+    let tat: number | null = null;
+    const admitted: number[] = [];
+    for (let now = 0; now <= 9_000 && admitted.length < 6; now += 500) {
+      for (;;) {
+        const d = gcra(rule, tat, now);
+        if (!d.admit) break;
+        tat = d.tat;
+        admitted.push(now);
+      }
+    }
+    // The documented example: three at once, then one every 3 s.
+    expect(admitted).toEqual([0, 0, 0, 3_000, 6_000, 9_000]);
+  });
+
+  it("without burst starts limit at once; says when the next start is due; an old TAT counts as fresh", () => {
+    const rule = { limit: 1, periodMs: 1_000, burst: 0 };
+    const first = gcra(rule, null, 10_000);
+    expect(first).toEqual({ admit: true, tat: 11_000 });
+    expect(gcra(rule, 11_000, 10_200)).toEqual({ admit: false, at: 11_000 });
+    expect(gcra(rule, 11_000, 11_000)).toEqual({ admit: true, tat: 12_000 });
+    expect(gcra(rule, 11_000, 50_000)).toEqual({ admit: true, tat: 51_000 });
+  });
+
+  it("is compiled from the function config, with the real server's bounds", () => {
+    const fn = (throttle: unknown) => compileFunction("app", { id: "t", throttle: throttle as never, steps: { step: { runtime: { url: "http://x" } } } });
+    expect(fn({ limit: 3, period: "1m", burst: 2, key: "event.data.user" }).throttle).toMatchObject({ limit: 3, periodMs: 60_000, burst: 2 });
+    expect(fn({ limit: 0, period: "1m" }).error).toMatch(/throttle limit/);
+    expect(fn({ limit: 1, period: "500ms" }).error).toMatch(/throttle period/);
+    expect(fn({ limit: 1, period: "8d" }).error).toMatch(/throttle period/);
+    expect(fn({ limit: 1, period: "1s", burst: -1 }).error).toMatch(/throttle burst/);
   });
 });
 
@@ -190,5 +287,26 @@ describe("CLI", () => {
     });
     expect(() => parseCli(["--sync-interval", "often"], {})).toThrow(/duration/);
     expect(() => parseCli(["--bogus"], {})).toThrow();
+  });
+
+  it("reads keys and allowed hosts; a signing key means production mode and needs an event key", () => {
+    const signingKey = "12".repeat(32);
+    const cli = parseCli(["--allowed-hosts", "Jarvus.local,host.docker.internal:8288"], { INNGEST_SIGNING_KEY: signingKey, INNGEST_EVENT_KEY: "ek", DATABASE_URL: "postgres://x/y" });
+    expect(cli.options).toMatchObject({ signingKey, eventKey: "ek", allowedHosts: ["Jarvus.local", "host.docker.internal:8288"] });
+    const prod = resolveOptions(cli.options);
+    expect(prod.mode).toBe("production");
+    expect(prod.allowedHosts).toEqual(["localhost", "127.0.0.1", "::1", "jarvus.local", "host.docker.internal"]);
+    expect(parseCli(["--signing-key", "34".repeat(32), "--event-key", "flag"], { INNGEST_SIGNING_KEY: signingKey }).options).toMatchObject({ signingKey: "34".repeat(32), eventKey: "flag" });
+    expect(() => resolveOptions({ databaseUrl: "postgres://x/y", signingKey })).toThrow(/needs an event key/);
+    expect(() => resolveOptions({ databaseUrl: "postgres://x/y", signingKey: "nope", eventKey: "e" })).toThrow(/hex/);
+    expect(resolveOptions({ databaseUrl: "postgres://x/y", eventKey: "e" })).toMatchObject({ mode: "dev", signingKey: null });
+  });
+
+  it("compares Host headers by name: no port, no brackets, lower case", () => {
+    expect(normalizeHost("LOCALHOST:8288")).toBe("localhost");
+    expect(normalizeHost("[::1]:8288")).toBe("::1");
+    expect(normalizeHost("::1")).toBe("::1");
+    expect(normalizeHost("127.0.0.1")).toBe("127.0.0.1");
+    expect(normalizeHost("evil.example:80")).toBe("evil.example");
   });
 });

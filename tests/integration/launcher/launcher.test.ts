@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "@/scripts/ports";
+import { health, launch, pidsMatching, portOpen, waitFor, type LauncherPorts } from "@/tests/helpers/processes";
 
 /**
  * `npm run dev` as a newcomer runs it: no DATABASE_URL, no Inngest, nothing
@@ -17,65 +17,10 @@ import { freePort } from "@/scripts/ports";
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "jarvus-launcher-"));
 const children: ChildProcess[] = [];
 
-async function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-interface Ports {
-  app: number;
-  db: number;
-  inngest: number;
-  ui: number;
-}
-
-function launch(ports: Ports) {
-  let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts", "dev"], {
-    env: {
-      ...process.env,
-      DATABASE_URL: "",
-      POSTGRES_URL: "",
-      INNGEST_DEV: "",
-      TEST_DATABASE_URL: "",
-      JARVUS_DATA_DIR: dataDir,
-      PORT: String(ports.app),
-      JARVUS_DB_PORT: String(ports.db),
-      INNGEST_LOCAL_PORT: String(ports.inngest),
-      INNGEST_LOCAL_UI_PORT: String(ports.ui),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
-async function health(port: number) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(30_000) });
-    return (await res.json()) as { ok: boolean; db: string; inngest: string };
-  } catch {
-    return undefined;
-  }
+function launchDev(ports: LauncherPorts) {
+  const started = launch("dev", ports, dataDir);
+  children.push(started.child);
+  return started;
 }
 
 afterAll(() => {
@@ -85,8 +30,8 @@ afterAll(() => {
 
 describe("launcher (npm run dev)", () => {
   it("starts everything, supervises the Inngest server, refuses a second start, stops cleanly, keeps data", async () => {
-    const ports: Ports = { app: await freePort(), db: await freePort(), inngest: await freePort(), ui: await freePort() };
-    const first = launch(ports);
+    const ports: LauncherPorts = { app: await freePort(), db: await freePort(), inngest: await freePort(), ui: await freePort() };
+    const first = launchDev(ports);
     const up = await waitFor(async () => {
       const h = await health(ports.app);
       return h?.ok && h.inngest === "up" ? h : undefined;
@@ -94,7 +39,7 @@ describe("launcher (npm run dev)", () => {
     expect(up).toEqual({ ok: true, db: "up", inngest: "up" });
     expect(first.output()).toContain(`embedded Postgres: postgres://postgres@127.0.0.1:${ports.db}/postgres`);
     expect(first.output()).toContain(`app: http://127.0.0.1:${ports.app}`);
-    expect(first.output()).toContain(`runs page http://127.0.0.1:${ports.ui}`);
+    expect(first.output()).toContain(`dashboard http://127.0.0.1:${ports.inngest}`);
 
     // psql-style clients reach the embedded database; this row must survive a restart.
     const dbUrl = `postgres://postgres@127.0.0.1:${ports.db}/postgres`;
@@ -105,22 +50,12 @@ describe("launcher (npm run dev)", () => {
     await client.end();
 
     // A second launcher on the same data folder refuses, and says why.
-    const second = launch({ ...ports, app: await freePort() });
+    const second = launchDev({ ...ports, app: await freePort() });
     expect(await second.exited).toBe(1);
     expect(second.output()).toMatch(/already running/);
 
     // The Inngest server dies: the launcher says so and restarts it; the app keeps answering.
-    const pids = fs
-      .readdirSync("/proc")
-      .filter((p) => /^\d+$/.test(p))
-      .filter((p) => {
-        try {
-          const cmd = fs.readFileSync(`/proc/${p}/cmdline`, "utf8");
-          return cmd.includes("local-server") && cmd.includes(`--port\0${ports.inngest}\0`);
-        } catch {
-          return false;
-        }
-      });
+    const pids = pidsMatching("local-server", `--port\0${ports.inngest}\0`);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(Number(pid), "SIGKILL");
     await waitFor(() => /local Inngest server exited .*restarting/.test(first.output()) || undefined, 20_000, "restart notice");
@@ -134,7 +69,7 @@ describe("launcher (npm run dev)", () => {
     expect(fs.existsSync(path.join(dataDir, "launcher.lock"))).toBe(false);
 
     // Data survives: start again on the same folder and read the row back.
-    const third = launch(ports);
+    const third = launchDev(ports);
     await waitFor(async () => ((await health(ports.app))?.ok ? true : undefined), 150_000, "restart");
     const again = new pg.Client(dbUrl);
     await again.connect();

@@ -266,7 +266,8 @@ describe("getMemoryContext", () => {
       { key: "name", content: "User's name is Zed", data: { category: "identity", value: "Zed" } },
       { type: "procedural", key: "address_as", content: "Address the user as Captain", data: { kind: "instruction", value: "Captain" } },
     ]);
-    const context = await getMemoryContext({ userId, query: "what's my name?" });
+    const { context, memoryIds } = await getMemoryContext({ userId, query: "what's my name?" });
+    expect(memoryIds).toHaveLength(2);
     expect(parseMemoryContext(context ?? "")).toMatchObject({
       instructions: [{ key: "address_as", value: "Captain" }],
       facts: [{ key: "name", value: "Zed", category: "identity" }],
@@ -276,17 +277,20 @@ describe("getMemoryContext", () => {
 
   it("is undefined when nothing is remembered, and when retrieval is off", async () => {
     const userId = await newUser();
-    expect(await getMemoryContext({ userId, query: "hi" })).toBeUndefined();
+    expect(await getMemoryContext({ userId, query: "hi" })).toEqual({ context: undefined, memoryIds: [] });
     await seed(userId, [{ key: "name", content: "User's name is Zed" }]);
     process.env.MEMORY_RETRIEVAL = "off";
     resetEnvCache();
-    expect(await getMemoryContext({ userId, query: "what's my name?" })).toBeUndefined();
+    expect(await getMemoryContext({ userId, query: "what's my name?" })).toEqual({ context: undefined, memoryIds: [] });
   });
 
   it("never throws into the chat: a failed retrieval is logged and gives undefined", async () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     // Not a uuid: the database rejects the query.
-    await expect(getMemoryContext({ userId: "not-a-uuid", query: "what's my name?" })).resolves.toBeUndefined();
+    await expect(getMemoryContext({ userId: "not-a-uuid", query: "what's my name?" })).resolves.toEqual({
+      context: undefined,
+      memoryIds: [],
+    });
     expect(logged).toHaveBeenCalledWith(expect.stringContaining("retrieval failed"), expect.anything());
   });
 });

@@ -38,7 +38,7 @@ const extractor: MemoryExtractor = {
 
 let server: LocalInngestServer;
 let app: http.Server;
-let sendTurnCompleted: typeof import("@/inngest/send").sendTurnCompleted;
+let sendTurnEvent: typeof import("@/inngest/send").sendTurnEvent;
 
 beforeAll(async () => {
   const { storeType } = await import("@/lib/memory/pipeline");
@@ -62,7 +62,7 @@ beforeAll(async () => {
   const { inngest } = await import("@/inngest/client");
   const { serve } = await import("inngest/node");
   const { createExtractMemories } = await import("@/inngest/functions/extract-memories");
-  ({ sendTurnCompleted } = await import("@/inngest/send"));
+  ({ sendTurnEvent } = await import("@/inngest/send"));
   const fn = createExtractMemories({
     extractor: () => extractor,
     store: async (type, turn, extraction) => {
@@ -112,7 +112,7 @@ const ZED = "My name is Zed, I live in Lisbon and I'm allergic to peanuts. From 
 describe("memory pipeline through the local Inngest server", () => {
   it("remembers Zed, then supersedes Lisbon with Berlin keeping the history", async () => {
     const turn = await seedTurn({ userText: ZED, assistantText: "Nice to meet you, Captain." });
-    expect(await sendTurnCompleted(turn)).toBe(true);
+    expect(await sendTurnEvent(turn)).toBe(true);
     expect(await settled(turn.userId, turn.turnId)).toBe("done");
 
     const jobs = await getMemoryJobsByTurnId({ turnId: turn.turnId });
@@ -136,7 +136,7 @@ describe("memory pipeline through the local Inngest server", () => {
       userId: turn.userId,
       conversationId: turn.conversationId,
     });
-    await sendTurnCompleted(move);
+    await sendTurnEvent(move);
     expect(await settled(move.userId, move.turnId)).toBe("done");
     const berlin = (await activeByKey(turn.userId, "semantic")).home_city!;
     expect(berlin.content).toMatch(/Berlin/);
@@ -154,7 +154,7 @@ describe("memory pipeline through the local Inngest server", () => {
   it("a failing extraction is retried alone; the others are not re-run", async () => {
     const turn = await seedTurn({ userText: "I'm allergic to shellfish and I love hiking." });
     faults.extract.set("semantic", 2);
-    await sendTurnCompleted(turn);
+    await sendTurnEvent(turn);
     expect(await settled(turn.userId, turn.turnId)).toBe("done");
     expect(calls.extract.filter((t) => t === "semantic")).toHaveLength(3);
     expect(calls.extract.filter((t) => t === "episodic")).toHaveLength(1);
@@ -167,7 +167,7 @@ describe("memory pipeline through the local Inngest server", () => {
   it("failing between store steps stores nothing twice", async () => {
     const turn = await seedTurn({ userText: ZED });
     faults.store.set("semantic", 1); // semantic commits, then its step fails and is retried
-    await sendTurnCompleted(turn);
+    await sendTurnEvent(turn);
     expect(await settled(turn.userId, turn.turnId)).toBe("done");
     expect(calls.store.filter((t) => t === "semantic")).toHaveLength(2);
     const rows = await getDb().select().from(memories).where(eq(memories.userId, turn.userId));
@@ -182,8 +182,8 @@ describe("memory pipeline through the local Inngest server", () => {
 
   it("the same event twice (and a replay under a new id) changes nothing", async () => {
     const turn = await seedTurn({ userText: ZED });
-    await sendTurnCompleted(turn);
-    await sendTurnCompleted(turn); // same event id: deduplicated by the server
+    await sendTurnEvent(turn);
+    await sendTurnEvent(turn); // same event id: deduplicated by the server
     expect(await settled(turn.userId, turn.turnId)).toBe("done");
     expect(calls.extract).toHaveLength(3);
     const snapshot = async () =>
@@ -197,7 +197,7 @@ describe("memory pipeline through the local Inngest server", () => {
     // Replay as if the jobs had never been marked done (a crash after storing):
     // every store runs again against what it already wrote.
     await getDb().update(memoryJobs).set({ status: "pending" }).where(eq(memoryJobs.turnId, turn.turnId));
-    await sendTurnCompleted(turn, { eventId: `${turn.turnId}:replay` });
+    await sendTurnEvent(turn, { eventId: `${turn.turnId}:replay` });
     for (let i = 0; i < 100 && calls.store.length < 6; i++) await new Promise((r) => setTimeout(r, 100));
     expect(calls.store).toHaveLength(6); // the replay ran the stores again…
     expect(await snapshot()).toEqual(before); // …and they changed nothing
@@ -209,14 +209,14 @@ describe("memory pipeline through the local Inngest server", () => {
   it("exhausted retries run onFailure: the job is marked failed, and a retry completes it", async () => {
     const turn = await seedTurn({ userText: "From now on use metric units." });
     faults.extract.set("procedural", 100);
-    await sendTurnCompleted(turn);
+    await sendTurnEvent(turn);
     expect(await settled(turn.userId, turn.turnId)).toBe("failed");
     const failed = (await getMemoryJobsByTurnId({ turnId: turn.turnId })).find((j) => j.type === "procedural");
     expect(failed).toMatchObject({ status: "failed", error: "procedural extraction failed (injected)", attempts: 4 });
 
     faults.extract.clear();
     await resetFailedMemoryJobs({ turnId: turn.turnId });
-    await sendTurnCompleted(turn, { eventId: `${turn.turnId}:retry` });
+    await sendTurnEvent(turn, { eventId: `${turn.turnId}:retry` });
     // finish-turn sets done; wait for the status to move off "failed" first.
     let status = "failed";
     for (let i = 0; i < 300 && status !== "done"; i++) {

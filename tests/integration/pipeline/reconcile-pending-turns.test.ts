@@ -3,7 +3,12 @@ import { eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { turns } from "@/db/schema";
-import { PENDING_TURN_THRESHOLD_MS, reconcilePendingTurns } from "@/inngest/functions/reconcile-pending-turns";
+import { markTurnEventFailed } from "@/db/queries/turns";
+import {
+  PENDING_TURN_THRESHOLD_MS,
+  reconcilePendingTurns,
+  STUCK_TURN_THRESHOLD_MS,
+} from "@/inngest/functions/reconcile-pending-turns";
 import { seedTurn } from "./fixtures";
 
 async function age(turnId: string, ms: number, eventSentAgoMs: number | null) {
@@ -23,6 +28,13 @@ describe("reconcile-pending-turns", () => {
     const lost = await seedTurn({ userText: "I like tea" });
     const fresh = await seedTurn({ userText: "I like coffee" });
     const finished = await seedTurn({ userText: "I like cake" });
+    const failedJustNow = await seedTurn({ userText: "I like pears" });
+    const stuck = await seedTurn({ userText: "I like plums" });
+    await markTurnEventFailed({ id: failedJustNow.turnId, error: "fetch failed" });
+    await getDb()
+      .update(turns)
+      .set({ memoryStatus: "processing", eventSentAt: new Date(), memoryUpdatedAt: new Date(Date.now() - STUCK_TURN_THRESHOLD_MS * 2) })
+      .where(eq(turns.id, stuck.turnId));
     await age(neverSent.turnId, PENDING_TURN_THRESHOLD_MS * 2, null);
     await age(lost.turnId, PENDING_TURN_THRESHOLD_MS * 3, PENDING_TURN_THRESHOLD_MS * 2);
     await age(finished.turnId, PENDING_TURN_THRESHOLD_MS * 2, null);
@@ -42,8 +54,12 @@ describe("reconcile-pending-turns", () => {
     expect(byTurn.get(neverSent.turnId)).toBe(neverSent.turnId); // natural id: never seen by the server
     expect(byTurn.get(lost.turnId)).toMatch(new RegExp(`^${lost.turnId}:resend:`)); // fresh id past the dedupe
     expect(byTurn.has(fresh.turnId)).toBe(false);
+    // A failed send goes again at the first sweep, under its natural id (the server never took it).
+    expect(byTurn.get(failedJustNow.turnId)).toBe(failedJustNow.turnId);
+    // A run that died mid-way: a fresh id, or the dedupe would swallow it.
+    expect(byTurn.get(stuck.turnId)).toMatch(new RegExp(`^${stuck.turnId}:resend:`));
     expect(byTurn.has(finished.turnId)).toBe(false);
-    expect((result as { resent: number }).resent).toBeGreaterThanOrEqual(2);
+    expect((result as { resent: number }).resent).toBeGreaterThanOrEqual(4);
 
     const rows = await getDb()
       .select({ id: turns.id, eventSentAt: turns.eventSentAt })

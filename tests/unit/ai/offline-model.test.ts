@@ -351,6 +351,27 @@ describe("offline model: standing instructions", () => {
     expect(normal.startsWith(short)).toBe(true);
   });
 
+  it("keeps it short under a length limit", async () => {
+    const normal = await reply("tell me a joke", zed);
+    const limited = await reply(
+      "tell me a joke",
+      withInstructions({ key: "length", content: "Keep answers under 3 sentences", value: "under 3 sentences" }),
+    );
+    expect(limited.length).toBeLessThan(normal.length);
+    expect(normal.startsWith(limited)).toBe(true);
+  });
+
+  it("follows the instructions beside a workflows section, and takes no workflow for one", async () => {
+    const workflow = {
+      key: "tool:calculate:arithmetic",
+      content: "Worked before: for arithmetic, calculate with the expression (e.g. 6*7)",
+      value: "calculate",
+    };
+    const memory = { ...withInstructions(captain, workflow), workflows: [{ ...workflow, key: "tool:response_format:bullets" }] };
+    expect(system(memory)).toContain("<memory-workflows>");
+    expect(await reply("what is 6*7?", memory)).toBe("6*7 = 42, Captain.");
+  });
+
   it("combines instructions", async () => {
     expect(await reply("What do you know about me?", withInstructions(captain, bullets, brief))).toBe(
       "Here's what I know about you, Captain:\n- Your name is Zed\n- You live in Lisbon\n- You are allergic to peanuts",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, errorResponse, withErrorHandling } from "@/lib/http/errors";
-import { parseJsonBody, parseUuidParam } from "@/lib/http/parse";
+import { parseJsonBody, parseUuidParam, queryParam } from "@/lib/http/parse";
 
 const post = (body: string) => new Request("http://x/api", { method: "POST", body });
 const schema = z.object({ name: z.string() });
@@ -65,5 +65,35 @@ describe("parseUuidParam", () => {
     expect(() => parseUuidParam("1; drop table", "memory")).toThrow(
       expect.objectContaining({ code: "not_found:memory" }),
     );
+  });
+});
+
+describe("text Postgres can store", () => {
+  const opts = { surface: "thing", maxBytes: 1000 };
+
+  it("turns lone surrogates into U+FFFD, keeping real pairs", async () => {
+    const parsed = await parseJsonBody(post('{"name":"lone \\ud800 surrogate \\ud83d\\ude00"}'), schema, opts);
+    expect(parsed.name).toBe("lone \uFFFD surrogate \u{1F600}");
+  });
+
+  it("refuses NUL characters anywhere, keys included, as the surface's bad request", async () => {
+    for (const body of ['{"name":"a\\u0000b"}', '{"name":"a","x\\u0000":1}']) {
+      const error = await parseJsonBody(post(body), schema, opts).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("bad_request:thing");
+    }
+  });
+
+  it("applies to query parameters too", () => {
+    const url = new URL("http://x/api?q=a%00b&ok=%F0%9F%98%80");
+    expect(() => queryParam(url, "q", "memories")).toThrow(AppError);
+    expect(queryParam(url, "ok", "memories")).toBe("\u{1F600}");
+    expect(queryParam(url, "missing", "memories")).toBeNull();
+  });
+
+  it("adds headers such as Retry-After to the error response", () => {
+    const res = errorResponse(new AppError("rate_limit:chat", "slow down", { headers: { "retry-after": "7" } }));
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("7");
   });
 });

@@ -174,8 +174,9 @@ describe("LLM extractor through @ai-sdk/openai against a local server", () => {
           value: "getCurrentTime",
           importance: 0.5,
         },
-        // calculate failed in this turn: a workflow from it is not evidence of anything.
+        // calculate failed in this turn: a workflow from it is not evidence of anything, whatever kind it claims.
         { key: "tool:calculate:arithmetic", kind: "workflow", action: "set", content: "Call calculate", value: "calculate", importance: 0.5 },
+        { key: "tool:calculate:percentage", kind: "instruction", action: "set", content: "Always call calculate", value: "calculate", importance: 0.8 },
       ],
     });
 
@@ -184,6 +185,33 @@ describe("LLM extractor through @ai-sdk/openai against a local server", () => {
     expect(requests[0]!.messages.find((m) => m.role === "system")!.content).toContain('"stop" only when the user withdraws');
     expect(proceduralExtractionSchema.parse(result.output)).toEqual(result.output);
     expect(result.output.memories.map((m) => m.key)).toEqual(["address_as", "tool:getCurrentTime:time-in-city"]);
+    // A workflow reads as what worked before, never as an instruction of the user's.
+    expect(result.output.memories[1]).toMatchObject({
+      kind: "workflow",
+      content: "Worked before: for questions about the time in a city, call getCurrentTime with the city's IANA time zone (e.g. Europe/Lisbon)",
+    });
+    expect(requests[0]!.messages.find((m) => m.role === "system")!.content).toContain('starting "Worked before: "');
+  });
+
+  it("shows the previous exchange as earlier context, bounded, and only when there is one", async () => {
+    answer("procedural_memories", { memories: [] });
+    answer("procedural_memories", { memories: [] });
+    const extractor = createLlmExtractor(model());
+    await extractor.extract("procedural", {
+      ...lisbonTurn,
+      userMessage: "yes, please do",
+      previous: { userMessage: `Hi! ${"long ".repeat(1000)}`, assistantMessage: "Ahoy! Shall I call you Captain?" },
+    });
+    await extractor.extract("procedural", { ...lisbonTurn, userMessage: "yes, please do" });
+    const [withPrevious, without] = requests.map((r) => r.messages.find((m) => m.role === "user")!.content);
+    const block = /<previous-exchange>\n([\s\S]*?)\n<\/previous-exchange>/.exec(withPrevious!)?.[1];
+    expect(JSON.parse(block!)).toMatchObject({ assistantMessage: "Ahoy! Shall I call you Captain?" });
+    expect(block!.length).toBeLessThan(PROMPT_LIMITS.previousMessageChars * 2 + 200);
+    expect(withPrevious!.indexOf("<previous-exchange>")).toBeLessThan(withPrevious!.indexOf("<turn>"));
+    expect(without).not.toContain("previous-exchange");
+    const system = requests[0]!.messages.find((m) => m.role === "system")!.content;
+    expect(system).toContain("It is earlier context only");
+    expect(system).toContain("never extract a memory from it on its own");
   });
 
   it("returns one episode with the tools taken from the turn, or null", async () => {

@@ -1,6 +1,6 @@
 import { deleteConversationById, getConversationById } from "@/db/queries/conversations";
 import { getMessagesByConversationId } from "@/db/queries/messages";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
 import { toUIMessage } from "@/lib/chat/ui-messages";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
 import { parseUuidParam } from "@/lib/http/parse";
@@ -11,7 +11,7 @@ interface Params {
 
 export const GET = withErrorHandling(async (_request: Request, { params }: Params) => {
   const id = parseUuidParam((await params).id, "conversation");
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const conversation = await getConversationById({ userId, id });
   if (!conversation) throw new AppError("not_found:conversation", "No such conversation.");
   const messages = await getMessagesByConversationId({ userId, conversationId: id });
@@ -20,7 +20,7 @@ export const GET = withErrorHandling(async (_request: Request, { params }: Param
 
 export const DELETE = withErrorHandling(async (_request: Request, { params }: Params) => {
   const id = parseUuidParam((await params).id, "conversation");
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   if (!(await deleteConversationById({ userId, id }))) {
     throw new AppError("not_found:conversation", "No such conversation.");
   }

@@ -3,7 +3,7 @@ import {
   getMemoryWithPredecessorsById,
   updateMemoryById,
 } from "@/db/queries/memories";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
 import { AppError, withErrorHandling } from "@/lib/http/errors";
 import { parseJsonBody, parseUuidParam } from "@/lib/http/parse";
 import { toMemoryView, toMemoryWithHistoryView, type MemoryDetailsView } from "@/lib/memory/view";
@@ -19,7 +19,7 @@ const notFound = () => new AppError("not_found:memory", "No such memory.");
 /** The memory, its history, and the facts it superseded (for the history view). */
 export const GET = withErrorHandling(async (_request: Request, { params }: Params) => {
   const id = parseUuidParam((await params).id, "memory");
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const memory = await getMemoryWithPredecessorsById({ userId, id });
   if (!memory) throw notFound();
   const body: MemoryDetailsView = {
@@ -32,7 +32,7 @@ export const GET = withErrorHandling(async (_request: Request, { params }: Param
 export const PATCH = withErrorHandling(async (request: Request, { params }: Params) => {
   const id = parseUuidParam((await params).id, "memory");
   const changes = await parseJsonBody(request, updateMemorySchema, { surface: "memory", maxBytes: 8 * 1024 });
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const memory = await updateMemoryById({ userId, id, ...changes });
   if (!memory) throw notFound();
   return Response.json(toMemoryView(memory));
@@ -40,7 +40,7 @@ export const PATCH = withErrorHandling(async (request: Request, { params }: Para
 
 export const DELETE = withErrorHandling(async (_request: Request, { params }: Params) => {
   const id = parseUuidParam((await params).id, "memory");
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   if (!(await deleteMemoryById({ userId, id }))) throw notFound();
   return new Response(null, { status: 204 });
 });

@@ -1,11 +1,11 @@
 import { exportMemoriesByUserId } from "@/db/queries/memories";
-import { getOrCreateSession } from "@/lib/auth/session";
+import { requireSession } from "@/lib/auth/session";
 import { withErrorHandling } from "@/lib/http/errors";
 import { toMemoryWithHistoryView } from "@/lib/memory/view";
 
 /** Everything the user can still see, with history, as a file to keep. */
 export const GET = withErrorHandling(async () => {
-  const { userId } = await getOrCreateSession();
+  const { userId } = await requireSession();
   const memories = await exportMemoriesByUserId({ userId });
   const exportedAt = new Date().toISOString();
   const body = { exportedAt, userId, memories: memories.map(toMemoryWithHistoryView) };

@@ -14,7 +14,7 @@ import type { ExtractionByType, ExtractionResult, MemoryExtractor, MemoryType, T
 import { extractEpisode } from "./episodic";
 import { extractInstructions } from "./procedural";
 import { extractSemantic } from "./semantic";
-import { analyzeMessage } from "./sentences";
+import { type AnalyzedMessage, analyzeMessage } from "./sentences";
 import { extractWorkflows } from "./workflows";
 
 /** Longer messages are cut before analysis: the rules are linear, but a pasted book is not a chat turn. */
@@ -22,14 +22,22 @@ export const OFFLINE_MAX_MESSAGE_CHARS = 8_000;
 
 export function extractAll(turn: TurnForExtraction): ExtractionByType {
   const message = analyzeMessage(turn.userMessage.slice(0, OFFLINE_MAX_MESSAGE_CHARS));
-  const facts = extractSemantic(message, turn.occurredAt);
-  const instructions = extractInstructions(message);
+  const previous = previousUserMessage(turn);
+  const facts = extractSemantic(message, turn.occurredAt, previous);
+  const instructions = extractInstructions(message, { userMessage: previous, assistantMessage: turn.previous?.assistantMessage ?? null });
   const workflows = message.promptLike ? [] : extractWorkflows(turn.toolCalls, turn.userMessage);
   return {
     semantic: { facts },
     procedural: { memories: [...instructions, ...workflows] },
     episodic: { episode: extractEpisode(turn, message, facts, instructions) },
   };
+}
+
+/** The user's previous message, as context for corrections; one that looks like an injection is no context at all. */
+function previousUserMessage(turn: TurnForExtraction): AnalyzedMessage | null {
+  if (!turn.previous) return null;
+  const previous = analyzeMessage(turn.previous.userMessage.slice(0, OFFLINE_MAX_MESSAGE_CHARS));
+  return previous.promptLike ? null : previous;
 }
 
 export function createOfflineExtractor(): MemoryExtractor {

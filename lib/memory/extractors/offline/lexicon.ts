@@ -110,3 +110,26 @@ export const diets = words(
  */
 export const deicticObjects =
   /^(?:(?:it|them|him|her|you|yours?|this|that|these|those)\b.*|him|her|you|yours?|your\b.*|how\b.*|what\b.*|when\b.*|where\b.*|why\b.*|the (?:idea|way|answer|response|reply|suggestion|explanation|question|thought)\b.*|everything|nothing|anything|something|one|all|both|to (?:know|hear|see|ask|think)\b.*)$/i;
+
+/** Head nouns of things people own: "a road bike", "an old Kindle", "a cabin near Tahoe". */
+export const possessions = words(
+  "car|bike|bicycle|e-bike|ebike|motorbike|motorcycle|scooter|moped|truck|pickup|van|minivan|suv|camper|campervan|rv|" +
+    "motorhome|boat|sailboat|yacht|kayak|canoe|jet ski|house|apartment|flat|condo|cabin|cottage|villa|farm|ranch|" +
+    "garden|allotment|pool|garage|shed|greenhouse|workshop|studio|beach house|lake house|holiday home|vacation home|" +
+    "laptop|computer|pc|desktop|macbook|chromebook|iphone|phone|smartphone|android|ipad|tablet|kindle|e-reader|ereader|" +
+    "camera|drone|tv|television|projector|console|playstation|ps4|ps5|xbox|switch|steam deck|guitar|piano|keyboard|" +
+    "violin|cello|ukulele|drum kit|saxophone|trumpet|telescope|printer|3d printer|watch|smartwatch|fitbit|headphones|" +
+    "turntable|record player|sewing machine|espresso machine|coffee machine|air fryer|thermomix|treadmill|rowing machine|" +
+    "exercise bike|grill|bbq|barbecue|smoker|hot tub|sauna|business|company|shop|store|bakery|restaurant|cafe|café|bar|" +
+    "vineyard|orchard|plot|land|timeshare|collection|roomba|robot vacuum|vinyl collection|sports car|convertible|hatchback|sedan|wagon",
+);
+
+/** Makers and models that name a possession by themselves: "a 2012 Volvo", "a Tesla Model 3", "a PS5". */
+export const brands = words(
+  "volvo|tesla|toyota|honda|ford|bmw|audi|mercedes|mercedes-benz|vw|volkswagen|subaru|mazda|nissan|kia|hyundai|jeep|" +
+    "porsche|fiat|renault|peugeot|citroen|citroën|skoda|škoda|seat|prius|corolla|civic|mini|vespa|ducati|harley|" +
+    "harley-davidson|yamaha|kawasaki|triumph|lexus|chevy|chevrolet|dodge|ram|cadillac|lamborghini|ferrari|land rover|" +
+    "range rover|jaguar|rivian|polestar|byd|apple|samsung|galaxy|pixel|thinkpad|dell|lenovo|surface|kindle|ipad|iphone|" +
+    "macbook|imac|nintendo|playstation|xbox|canon|nikon|sony|fujifilm|fuji|gopro|dji|garmin|peloton|roomba|dyson|" +
+    "kitchenaid|vitamix|brompton|trek|specialized|cannondale|bianchi|fender|gibson|yamaha|steinway|rolex|omega|seiko",
+);

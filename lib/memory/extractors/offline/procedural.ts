@@ -1,7 +1,7 @@
 /**
  * Explicit instructions about how the assistant should behave, from the user's
  * message. Keys: address_as, response_format, units, temperature_unit, emoji,
- * length, language, tone.
+ * length (short, detailed, or a limit such as "under 3 sentences"), language, tone.
  *
  * The action rule (one rule, applied to every key):
  * - "set" when the user states how the assistant should behave, and that
@@ -16,6 +16,10 @@
  *   invalidates the active memory with that key.
  */
 import type { ProceduralMemory } from "@/lib/memory/types";
+import { findConditionalInstructions } from "./conditional";
+import { acceptedOffer } from "./confirmations";
+import { applyCorrections } from "./corrections";
+import { lengthLimitAt } from "./length-limits";
 import { languages } from "./lexicon";
 import { capitalize, titleCase, trimValue } from "./normalize";
 import type { AnalyzedMessage, Clause } from "./sentences";
@@ -133,6 +137,9 @@ export function parseInstruction(raw: string, original: string = raw): Instructi
   const t = raw.trim();
   let m: RegExpExecArray | null;
 
+  const limit = lengthLimitAt(t);
+  if (limit) return { key: "length", ...limit };
+
   if ((m = /^(?:call me|address me as|refer to me as|call me by the name)\s+(.*)$/i.exec(t)) ??
       (m = /^i\s+(?:go by|prefer to be called|like to be called|want to be called|'d like to be called|would like to be called|'d prefer to be called)\s+(.*)$/i.exec(t))) {
     // Read the name from the original casing: "Call me Captain" not "captain".
@@ -172,14 +179,17 @@ export function parseInstruction(raw: string, original: string = raw): Instructi
   if (/^(?:emoji(?:s|is)?)$/i.test(t)) return { key: "emoji", value: "use", content: "Use emojis" };
 
   if (
-    new RegExp(`^(?:keep|make)\\s+(?:your\\s+|the\\s+)?(?:${ANSWERS}|it|them|things)\\s+(?:short|brief|concise|succinct|to the point|shorter|brief(?:er)?|under \\d+ words)`, "i").test(t) ||
+    new RegExp(`^(?:keep|make)\\s+(?:your\\s+|the\\s+)?(?:${ANSWERS}|it|them|things)\\s+(?:short|brief|concise|succinct|to the point|shorter|brief(?:er)?)`, "i").test(t) ||
     /^be\s+(?:more\s+|very\s+)?(?:brief|concise|succinct|terse|to the point)\b/i.test(t) ||
     /^be\s+less\s+(?:verbose|wordy|long-winded)\b/i.test(t) ||
     new RegExp(`^(?:short|shorter|brief|briefer|concise)\\s+(?:${ANSWERS})`, "i").test(t) ||
     new RegExp(`^${I_PREFER}\\s+(?:short|shorter|brief|concise)\\s+(?:${ANSWERS})`, "i").test(t) ||
     /^(?:answer|reply|respond)\s+(?:briefly|concisely|in (?:one|a few|two|three|1|2|3) (?:sentences?|lines?|words?))\b/i.test(t)
   ) {
-    return { key: "length", value: "short", content: "Keep answers short" };
+    // "Keep it brief, max 2 sentences": the limit says how brief.
+    const limited = /[,;:(-]\s*(.+?)\)?$/.exec(t);
+    const limit = limited ? lengthLimitAt(limited[1]!) : null;
+    return limit ? { key: "length", ...limit } : { key: "length", value: "short", content: "Keep answers short" };
   }
   if (/^(?:be\s+(?:so\s+)?(?:verbose|wordy|long-winded)|ramble|write (?:long|lengthy) (?:answers|essays|replies))\b/i.test(t)) {
     return { key: "length", value: "long", content: "Write long answers" };
@@ -271,6 +281,9 @@ export function instructionFromClause(clause: Clause): ProceduralMemory | null {
   }
 
   const request = t.replace(REQUEST_PREFIX, "");
+  // "No more than 100 words", "don't write more than 200 words": a limit, not a prohibition.
+  const limit = lengthLimitAt(request);
+  if (limit) return memory({ key: "length", ...limit }, "set");
   const prohibited = PROHIBITION.exec(request);
   if (prohibited) {
     const inner = parseWithNegation(prohibited[1]!, original);
@@ -283,16 +296,59 @@ export function instructionFromClause(clause: Clause): ProceduralMemory | null {
   return positive ? memory(positive, "set") : null;
 }
 
-/** Instructions in the user's message; the last one per key wins ("use bullets… actually, no bullets"). */
-export function extractInstructions(message: AnalyzedMessage): ProceduralMemory[] {
+function clauseOf(text: string): Clause {
+  return { text, question: false, politeRequest: false, hypothetical: false, reported: false, sentence: 0 };
+}
+
+/** The exchange before this turn, as context: it is never mined on its own. */
+export interface EarlierExchange {
+  /** The user's previous message, analysed. */
+  userMessage: AnalyzedMessage | null;
+  assistantMessage: string | null;
+}
+
+/**
+ * Instructions in the user's message; the last one per key wins ("use bullets…
+ * actually, no bullets"). The earlier exchange only explains short replies: the
+ * instruction a correction fixes ("I meant Captain" after "Call me Cap"), and
+ * the assistant's offer a "yes" accepts ("Shall I call you Captain?").
+ */
+export function extractInstructions(
+  message: AnalyzedMessage,
+  earlier: EarlierExchange = { userMessage: null, assistantMessage: null },
+): ProceduralMemory[] {
   if (message.promptLike) return [];
   const byKey = new Map<string, ProceduralMemory>();
+  const keep = (found: ProceduralMemory) => {
+    byKey.delete(found.key);
+    byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
+  };
+  // The user's own words come after, so "yes, and call me Cap" wins over the offer.
+  const offer = earlier.assistantMessage ? acceptedOffer(message.sentences.join(" "), earlier.assistantMessage) : null;
+  const accepted = offer ? instructionFromClause(clauseOf(offer)) : null;
+  if (accepted) keep(accepted);
+  const conditionals = findConditionalInstructions(message);
+  const conditionalSentences = new Set(conditionals.map((c) => c.sentence));
   for (const clause of message.clauses) {
+    // "When I ask for a recipe, use metric units" is not also a general "use metric units".
+    if (conditionalSentences.has(clause.sentence)) continue;
     const found = instructionFromClause(clause);
-    if (found) {
-      byKey.delete(found.key);
-      byKey.set(found.key, { ...found, value: found.value === "" ? null : found.value });
-    }
+    if (found) keep(found);
   }
+  for (const conditional of conditionals) {
+    const inner = instructionFromClause(clauseOf(conditional.action));
+    const value = inner?.value ?? conditional.action;
+    keep({ key: conditional.key, kind: "instruction", action: "set", content: conditional.content, value: value.slice(0, 200), importance: INSTRUCTION_IMPORTANCE });
+  }
+  const corrected = applyCorrections(message, earlier.userMessage, {
+    read: (text) => {
+      const found = instructionFromClause(clauseOf(text));
+      return found ? [found] : [];
+    },
+    value: (m) => m.value,
+    sameSlot: (a, b) => a.key === b.key,
+  });
+  for (const wrong of corrected.retracted) if (byKey.get(wrong.key)?.value === wrong.value) byKey.delete(wrong.key);
+  for (const found of corrected.added) keep(found);
   return [...byKey.values()];
 }

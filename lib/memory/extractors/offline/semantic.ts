@@ -7,12 +7,19 @@
 import type { SemanticFact } from "@/lib/memory/types";
 import { describeDate, findDate, isoDay, monthName, parseMonthDay } from "./dates";
 import { deicticObjects, diets, familyRelations, partnerRelations, pets } from "./lexicon";
+import { findConditionalInstructions } from "./conditional";
+import { applyCorrections, selfCorrectedStatements } from "./corrections";
+import { type Ctx, fact, isFragment, type Rule } from "./facts";
 import { normalizeValue, splitList, stripArticle, titleCase, trimValue } from "./normalize";
+import { otherPeopleFacts } from "./others";
+import { possessionFacts } from "./possessions";
+import { isBareIntroduction, profileClauses } from "./profile";
 import type { AnalyzedMessage, Clause } from "./sentences";
 import {
   isKnownDemonym,
   isLanguage,
   jobTitleAt,
+  listPhraseAt,
   nameAt,
   organisationAt,
   phraseAt,
@@ -20,48 +27,8 @@ import {
   placeKind,
 } from "./values";
 
-type Category = SemanticFact["category"];
-
-interface Ctx {
-  casual: boolean;
-  now: Date;
-}
-
-type Rule = (clause: string, ctx: Ctx) => SemanticFact[];
-
-const IMPORTANCE: Record<Category, number> = {
-  identity: 0.9,
-  allergy: 0.9,
-  diet: 0.8,
-  location: 0.8,
-  work: 0.7,
-  family: 0.7,
-  pet: 0.6,
-  goal: 0.6,
-  preference: 0.5,
-  like: 0.5,
-  dislike: 0.5,
-  other: 0.4,
-};
-
-function fact(
-  key: string | null,
-  category: Category,
-  content: string,
-  value: string,
-  date: string | null = null,
-  importance = IMPORTANCE[category],
-): SemanticFact {
-  return { key, category, content: thirdPerson(content), value, date, importance };
-}
-
-/** Content is about "User": the user's own "my"/"me" inside a quoted phrase become "their"/"them". */
-function thirdPerson(content: string): string {
-  return content.replace(/myself/gi, "themselves").replace(/my/gi, "their").replace(/me/gi, "them");
-}
-
 const I_AM = "(?:i'm|i am|im)";
-const ADVERBS = "(?:(?:really|truly|absolutely|just|also|do|totally|especially|genuinely|honestly|definitely|kind of|kinda|sort of|still|very much|simply|actually|deeply|always)\\s+)*";
+const ADVERBS = "(?:(?:really|truly|absolutely|just|also|do|totally|especially|genuinely|honestly|definitely|kind of|kinda|sort of|still|very much|simply|actually|deeply|always|both|all|often|usually|regularly)\\s+)*";
 const NAMED = "('s name is|\\s+is called|\\s+is named|\\s+called|\\s+named|\\s*,|\\s+is)?\\s+";
 
 /** A relative's or pet's name; a casual writer's lower-case word only after "named", "called", "'s name is". */
@@ -144,7 +111,7 @@ const nationality: Rule = (c) => {
 const speaks: Rule = (c) => {
   const m = /\bi (?:can )?speak\s+(.*)$/i.exec(c);
   if (!m) return [];
-  return splitList(phraseAt(m[1]!).replace(/\b(?:a little|a bit of|some|fluent|fluently|basic|native|conversational)\b/gi, " "))
+  return splitList(listPhraseAt(m[1]!.replace(/\b(?:a little|a bit of|some|fluent|fluently|basic|native|conversational)\b/gi, " ")))
     .map((w) => w.trim())
     .filter((w) => isLanguage(w))
     .map((w) => {
@@ -294,12 +261,26 @@ const relationPattern = (set: ReadonlySet<string>) => [...set].sort((a, b) => b.
 const FAMILY = relationPattern(familyRelations);
 const PARTNER = relationPattern(partnerRelations);
 const PETS = relationPattern(pets);
+/** People or animals the user names as a group: "my kids are Ava, Leo and Sam". */
+const GROUPS = "kids|children|sons|daughters|sisters|brothers|siblings|twins|grandchildren|grandkids|cats|dogs|pets|parrots|rabbits|fish|horses";
+const HAVE = "(?:\\s+have got|\\s+have|'ve got|\\s+got)";
 
+/** The names listed at the start of `text` ("Ava, Leo and Sam"), up to the first item that is not a name. */
 function names(text: string, casual: boolean): string[] {
-  return splitList(phraseAt(text))
-    .map((part) => nameAt(part, casual))
-    .filter((n): n is string => n !== null)
-    .slice(0, 5);
+  const out: string[] = [];
+  for (const part of splitList(listPhraseAt(text))) {
+    const name = nameAt(part, casual);
+    // "Rex and a cat called Luna": the names end where something else is listed.
+    if (!name || name.length < trimValue(part).replace(/^["']/, "").length) break;
+    out.push(name);
+  }
+  return out.slice(0, 8);
+}
+
+const SINGULAR: Readonly<Record<string, string>> = { children: "child", grandchildren: "grandchild", kids: "kid", grandkids: "grandkid" };
+
+function singular(relation: string): string {
+  return SINGULAR[relation] ?? relation.replace(/(?<=[^s])s$/, "");
 }
 
 function plural(relation: string): string {
@@ -326,17 +307,24 @@ const family: Rule = (c, { casual }) => {
   if (relative && relativeName) {
     out.push(fact(null, "family", `User's ${relative[1]!.toLowerCase()} is named ${relativeName}`, relativeName));
   }
-  const has = new RegExp(`\\b(?:i|we) (?:have|have got|'ve got|got)\\s+${NUMBER_WORD}\\s+(?:(?:little|older|younger|big|baby|twin|grown-up|adult)\\s+)?(${FAMILY}|children|siblings|kids|sisters|brothers|sons|daughters|twins|grandchildren|grandkids)\\b(.*)$`, "i").exec(c);
+  const has = new RegExp(`\\b(?:i|we)${HAVE}\\s+${NUMBER_WORD}\\s+(?:(?:little|older|younger|big|baby|twin|grown-up|adult)\\s+)?(${FAMILY}|children|siblings|kids|sisters|brothers|sons|daughters|twins|grandchildren|grandkids)\\b(.*)$`, "i").exec(c);
   if (has) {
     const count = has[1]!.toLowerCase();
     const relation = has[2]!.toLowerCase();
     const named = /^\s*(?:,|named|called|:)\s*(.*)$/i.exec(has[3]!);
     const who = named ? names(named[1]!, casual) : [];
-    const phrase = /^(?:a|an|one)$/.test(count) ? `a ${relation}` : `${count} ${plural(relation)}`;
-    if (who.length > 0) {
-      out.push(fact(null, "family", `User has ${phrase} named ${who.join(" and ")}`, who.join(" and ")));
-    } else {
-      out.push(fact(null, "family", `User has ${phrase}`, stripArticle(phrase)));
+    const single = /^(?:a|an|one)$/.test(count);
+    const phrase = single ? `a ${relation}` : `${count} ${plural(relation)}`;
+    // The count is a fact of its own ("how many kids do I have?"); each name is another.
+    if (!single || who.length === 0) out.push(fact(null, "family", `User has ${phrase}`, stripArticle(phrase)));
+    for (const person of who) out.push(fact(null, "family", `User has a ${singular(relation)} named ${person}`, person));
+  }
+  const listed = new RegExp(`\\bmy (${GROUPS})\\s+(are|'re)\\s+(called\\s+|named\\s+)?(.*)$`, "i").exec(c);
+  if (listed) {
+    const relation = singular(listed[1]!.toLowerCase());
+    const category = pets.has(relation) ? "pet" : "family";
+    for (const member of names(listed[4]!, casual && listed[3] !== undefined)) {
+      out.push(fact(null, category, `User has a ${relation} named ${member}`, member));
     }
   }
   const parent = new RegExp(`\\b${I_AM}\\s+(?:a|the)\\s+(mom|mother|mum|dad|father|parent)\\s+of\\s+${NUMBER_WORD}\\b`, "i").exec(c);
@@ -349,22 +337,25 @@ const family: Rule = (c, { casual }) => {
 
 const pet: Rule = (c, { casual }) => {
   const out: SemanticFact[] = [];
-  const has = /\b(?:i|we) (?:have|have got|'ve got|own|got)\s+(.*)$/i.exec(c);
+  const has = new RegExp(`\\b(?:i|we)(?:${HAVE}|\\s+own)\\s+(.*)$`, "i").exec(c);
   if (has) {
-    // "a dog named Rex and a cat called Luna": every pet in the list.
-    const each = new RegExp(`(?:^|,\\s*|\\s+and\\s+)${NUMBER_WORD}\\s+(?:[a-z-]+\\s+)?(${PETS})(s|es)?\\b((?:\\s*,|\\s+named|\\s+called)\\s*[\\p{L}'-]+)?`, "giu");
+    // "a dog named Rex and a cat called Luna": every pet in the list. Names follow a comma, "named" or
+    // "called"; several only for several pets ("two cats, Tom and Jerry"), never a count word ("and a cat").
+    const each = new RegExp(
+      `(?:^|,\\s*|\\s+and\\s+)${NUMBER_WORD}\\s+(?:[a-z-]+\\s+)?(${PETS})(s|es)?\\b((?:\\s*,|\\s+named|\\s+called)\\s*[\\p{L}'-]+(?:(?:\\s*,\\s*|\\s+and\\s+)(?!${NUMBER_WORD}\\s)[\\p{L}'-]+)*)?`,
+      "giu",
+    );
     for (const m of has[1]!.matchAll(each)) {
       const count = m[1]!.toLowerCase();
       const animal = m[2]!.toLowerCase();
       const single = /^(?:a|an|one)$/.test(count);
       const phrase = single ? `${/^[aeiou]/.test(animal) ? "an" : "a"} ${animal}` : `${count} ${animal}${m[3] ?? "s"}`;
       const namedText = m[4] ? m[4].replace(/^\s*(?:,|named|called)\s*/i, "") : "";
-      const petName = namedText ? nameAt(namedText, casual || /named|called/i.test(m[4]!)) : null;
-      out.push(
-        petName
-          ? fact(null, "pet", `User has ${phrase} named ${petName}`, petName)
-          : fact(null, "pet", `User has ${phrase}`, stripArticle(phrase)),
-      );
+      const explicit = m[4] !== undefined && /named|called/i.test(m[4]);
+      const petNames = namedText ? names(namedText, casual || explicit).slice(0, single ? 1 : 8) : [];
+      if (!single || petNames.length === 0) out.push(fact(null, "pet", `User has ${phrase}`, stripArticle(phrase)));
+      const one = `${/^[aeiou]/.test(animal) ? "an" : "a"} ${animal}`;
+      for (const petName of petNames) out.push(fact(null, "pet", `User has ${one} named ${petName}`, petName));
     }
     if (out.length > 0) return out;
   }
@@ -383,7 +374,7 @@ const pet: Rule = (c, { casual }) => {
 const ABOUT_ANSWERS = /\b(?:answers?|responses?|replies|reply|bullet|bullets|emojis?|format(?:ting)?|markdown|tables?|metric|imperial|units|celsius|fahrenheit|temperatures|measurements|tone|you)\b/i;
 
 function objects(text: string): string[] {
-  const phrase = phraseAt(text);
+  const phrase = listPhraseAt(text);
   if (!phrase || deicticObjects.test(phrase) || ABOUT_ANSWERS.test(phrase)) return [];
   return splitList(phrase)
     .map((item) => trimValue(item.replace(/^(?:my|our)\s+/i, "")))
@@ -410,6 +401,35 @@ const likes: Rule = (c) => {
   return out;
 };
 
+/** "My hobbies are climbing, chess and photography", "I play guitar, piano and a little drums". */
+const hobbies: Rule = (c) => {
+  const out: SemanticFact[] = [];
+  const listed = /\bmy (?:main\s+)?(hobbies|interests|passions|hobby|passion)\s+(?:are|is|include)\s+(.*)$/i.exec(c);
+  if (listed) {
+    const what = listed[1]!.toLowerCase();
+    const plural = /s$/.test(what);
+    for (const item of objects(listed[2]!)) {
+      out.push(fact(null, "like", plural ? `User's ${what} include ${item}` : `User's ${what} is ${item}`, item));
+    }
+  }
+  const plays = new RegExp(`\\bi\\s+${ADVERBS}(play|practi[cs]e)\\s+(.*)$`, "i").exec(c);
+  if (plays) {
+    const verb = plays[1]!.toLowerCase() === "play" ? "plays" : "practises";
+    for (const item of objects(plays[2]!)) {
+      const value = trimValue(
+        item.replace(QUANTITY, "").replace(/\s+(?:for|with|in|at|on|every|each|twice|once|since|when|professionally|competitively|casually|sometimes|often|daily|weekly)\b.*$/i, ""),
+      );
+      if (!value || NOT_PLAYED.test(value)) continue;
+      out.push(fact(null, "like", `User ${verb} ${value}`, value));
+    }
+  }
+  return out;
+};
+
+/** "a little drums", "a bit of chess", "some tennis": how much, not what. */
+const QUANTITY = /^(?:a little(?: bit of)?|a bit of|a bit|a lot of|lots of|some|the)\s+/i;
+const NOT_PLAYED = /^(?:along|around|outside|together|well|badly|games? with|it|a lot|a role|a part|the (?:game|fool|victim)|dead|dumb|nice|fair|safe|by ear)\b/i;
+
 const dislikes: Rule = (c) => {
   const out: SemanticFact[] = [];
   const m =
@@ -430,10 +450,12 @@ const preferences: Rule = (c) => {
   const out: SemanticFact[] = [];
   const favorite = /\bmy (?:absolute\s+|all-time\s+)?fav(?:ou?rite|e)\s+([a-z][a-z ]{0,30}?)\s+(?:is|are)\s+(.*)$/i.exec(c);
   if (favorite) {
-    const value = phraseAt(favorite[2]!);
     const thing = favorite[1]!.toLowerCase();
-    if (value && !deicticObjects.test(value) && !ABOUT_ANSWERS.test(`${thing} ${value}`)) {
-      out.push(fact(null, "preference", `User's favorite ${thing} is ${value}`, value));
+    const several = /\bare\s/i.test(favorite[0].slice(favorite[0].length - favorite[2]!.length - 4));
+    const values = several ? splitList(listPhraseAt(favorite[2]!)) : [phraseAt(favorite[2]!)];
+    for (const value of values) {
+      if (!value || deicticObjects.test(value) || ABOUT_ANSWERS.test(`${thing} ${value}`)) continue;
+      out.push(fact(null, "preference", `User's favorite ${thing} ${several ? "include" : "is"} ${value}`, value));
     }
   }
   const reversed = /^(.{1,60}?)\s+(?:is|are)\s+my\s+(?:absolute\s+|all-time\s+)?fav(?:ou?rite|e)(?:\s+([a-z][a-z ]{0,30}))?$/i.exec(c);
@@ -466,7 +488,7 @@ const allergies: Rule = (c) => {
   const to = new RegExp(`\\b${I_AM}\\s+(?:severely\\s+|very\\s+|highly\\s+|mildly\\s+|deathly\\s+|a bit\\s+|slightly\\s+|also\\s+)?allergic\\s+to\\s+(.*)$`, "i").exec(c) ??
     /\bi have (?:an?\s+)?(?:severe\s+|mild\s+|serious\s+)?allerg(?:y|ies)\s+to\s+(.*)$/i.exec(c);
   if (to) {
-    for (const item of splitList(phraseAt(to[1]!))) {
+    for (const item of splitList(listPhraseAt(to[1]!))) {
       if (deicticObjects.test(item)) continue;
       const value = stripArticle(item);
       out.push(fact(null, "allergy", `User is allergic to ${value}`, value));
@@ -504,7 +526,7 @@ const diet: Rule = (c) => {
   const abstains = /\bi\s+(?:really\s+|just\s+|also\s+|simply\s+)?(?:don't|do not|never|can't|cannot|can not)\s+eat\s+(.*)$/i.exec(c);
   if (abstains) {
     const cannot = /can/i.test(abstains[0]);
-    for (const item of splitList(phraseAt(abstains[1]!))) {
+    for (const item of splitList(listPhraseAt(abstains[1]!))) {
       if (deicticObjects.test(item) || item.split(" ").length > 3) continue;
       out.push(fact(null, "diet", `User ${cannot ? "can't" : "doesn't"} eat ${item}`, item));
     }
@@ -648,32 +670,62 @@ const learning: Rule = (c) => {
   return [fact(null, "goal", `User is ${value}`, value)];
 };
 
-const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, likes, dislikes, preferences, allergies, diet, goals, learning];
+const rules: readonly Rule[] = [name, age, birthday, nationality, speaks, home, origin, work, family, pet, otherPeopleFacts, possessionFacts, likes, hobbies, dislikes, preferences, allergies, diet, goals, learning];
+
+/** Every rule's facts for one clause of the user's. */
+export function factsOf(text: string, ctx: Ctx): SemanticFact[] {
+  return rules.flatMap((rule) => rule(text, ctx));
+}
 
 function usable(clause: Clause): boolean {
   return !clause.question && !clause.hypothetical && !clause.reported;
 }
 
+const idOf = (f: SemanticFact) => `${f.category}|${normalizeValue(f.value)}`;
+
 /**
  * Facts stated by the user in this message. The assistant's reply is never
  * read here: what the assistant claims about the user is not evidence.
+ * `previous` (the user's previous message) only locates the slot of a
+ * correction ("I meant Porto"); nothing else is taken from it.
  */
-export function extractSemantic(message: AnalyzedMessage, now: Date): SemanticFact[] {
+export function extractSemantic(message: AnalyzedMessage, now: Date, previous: AnalyzedMessage | null = null): SemanticFact[] {
   if (message.promptLike) return [];
   const ctx: Ctx = { casual: message.casual, now };
   const seen = new Set<string>();
   const out: SemanticFact[] = [];
-  for (const clause of message.clauses) {
-    if (!usable(clause)) continue;
-    for (const rule of rules) {
-      for (const f of rule(clause.text, ctx)) {
-        const id = `${f.category}|${normalizeValue(f.value)}`;
-        if (seen.has(id) || f.value.length > 200 || f.content.length > 500) continue;
-        seen.add(id);
-        out.push(f);
-      }
+  const add = (facts: SemanticFact[]) => {
+    for (const f of facts) {
+      const id = idOf(f);
+      if (seen.has(id) || f.value.length > 200 || f.content.length > 500 || isFragment(f)) continue;
+      seen.add(id);
+      out.push(f);
     }
-  }
+  };
+  const conditionalSentences = new Set(findConditionalInstructions(message).map((c) => c.sentence));
+  const read = new Set<string>();
+  message.clauses.forEach((clause, i) => {
+    if (!usable(clause) || conditionalSentences.has(clause.sentence)) return;
+    const before = message.clauses[i - 1];
+    const introduced = before !== undefined && before.sentence === clause.sentence && isBareIntroduction(before.text);
+    for (const text of [clause.text, ...profileClauses(clause.text, introduced)]) {
+      // A clause said twice (pasted text repeats itself) gives the same facts twice: read it once.
+      if (read.has(text)) continue;
+      read.add(text);
+      add(factsOf(text, ctx));
+    }
+  });
+  for (const statement of selfCorrectedStatements(message)) add(factsOf(statement, ctx));
+  const corrected = applyCorrections(message, previous, {
+    read: (text) => factsOf(text, ctx),
+    value: (f) => f.value,
+    sameSlot: (a, b) => (a.key !== null ? a.key === b.key : a.category === b.category),
+  });
+  const retracted = new Set(corrected.retracted.map(idOf));
+  const kept = out.filter((f) => !retracted.has(idOf(f)));
+  out.splice(0, out.length, ...kept);
+  for (const id of retracted) seen.delete(id);
+  add(corrected.added);
   // "I'm a vegetarian" is a diet, not also a like of "vegetarian": a like never repeats another fact's value.
   return out.filter(
     (f) => (f.category !== "like" && f.category !== "preference") || !out.some((g) => g !== f && g.category !== f.category && normalizeValue(g.value) === normalizeValue(f.value)),

@@ -16,6 +16,8 @@ export interface Clause {
   hypothetical: boolean;
   /** Someone else's claim about the user ("you said I'm a nurse"). */
   reported: boolean;
+  /** Index of its sentence in AnalyzedMessage.sentences. */
+  sentence: number;
 }
 
 export interface AnalyzedMessage {
@@ -140,7 +142,7 @@ function splitClauses(sentence: string): RawClause[] {
   return out;
 }
 
-function stripLead(text: string): string {
+export function stripLead(text: string): string {
   return text.replace(LEAD, "").trim();
 }
 
@@ -160,7 +162,7 @@ export function analyzeMessage(raw: string): AnalyzedMessage {
   const sentences = splitSentences(body);
   const clauses: Clause[] = [];
 
-  for (const sentence of sentences) {
+  sentences.forEach((sentence, sentenceIndex) => {
     const endsWithQuestion = /\?\s*$/.test(sentence);
     const parts = splitClauses(sentence.replace(POLITE_CONDITIONS, ""));
     const lastIndex = parts.length - 1;
@@ -180,9 +182,10 @@ export function analyzeMessage(raw: string): AnalyzedMessage {
         politeRequest: polite,
         hypothetical,
         reported: REPORTED.test(body),
+        sentence: sentenceIndex,
       });
     });
-  }
+  });
 
   const stripped = text.replace(/(^|[.!?]\s+|\n)\S/g, "").replace(/\bI\b/g, "");
   return { promptLike, casual: !/[A-Z]/.test(stripped), sentences, clauses };

@@ -14,6 +14,33 @@ export function phraseAt(text: string): string {
   return trimValue(text.replace(BOUNDARY, ""));
 }
 
+/** After a comma, a word that starts a comment on the list rather than another item. */
+const NOT_AN_ITEM =
+  /^(?:especially|particularly|mostly|mainly|except|excluding|including|like|such as|even|though|although|which|who|whom|whose|where|when|while|whereas|that|that's|it|it's|its|they|they're|this|these|those|there|but|so|because|since|as|not|no|never|then|really|very|too|also|plus|i|i'm|you|we|he|she|lol|haha|thanks|thank you|please|btw|honestly|obviously|of course|sadly|luckily|unfortunately|actually|basically|if|or so|etc)\b/i;
+
+/**
+ * A list phrase at the start of `text`: "pizza, pasta, and sushi" stays whole,
+ * where phraseAt would stop at the first comma. The list ends where an item is
+ * cut short by a boundary or where a comma starts a comment ("Lisbon, especially
+ * in spring"). Split it with splitList.
+ */
+export function listPhraseAt(text: string): string {
+  // "golf and a bit of chess": a quantity before an item is not the boundary "a bit" of "I like it a bit".
+  const parts = text.replace(/\b(?:a (?:little )?bit of|a little bit of|a lot of|lots of)\s+(?=\p{L})/giu, "").split(/\s*,\s*/);
+  const first = phraseAt(parts[0]!);
+  const items = [first];
+  if (first !== trimValue(parts[0]!)) return first;
+  for (const part of parts.slice(1)) {
+    const bare = part.replace(/^(?:and|or)\s+/i, "");
+    if (!bare || NOT_AN_ITEM.test(bare)) break;
+    const item = phraseAt(part).replace(/\s+(?:and|or)$/i, "");
+    if (!item) break;
+    items.push(item);
+    if (item !== trimValue(part)) break;
+  }
+  return items.join(", ");
+}
+
 const CAPITALIZED_NAME = /^((?:[A-Z][\p{L}'-]*)(?:\s+[A-Z][\p{L}'-]*){0,2})(?![\p{L}])/u;
 const LOWER_WORD = /^([a-z][\p{L}'-]*)(?![\p{L}])/u;
 

@@ -2,6 +2,10 @@
  * Workflows learned from the turn's successful tool calls: one procedural
  * memory per tool and kind of request, key `tool:<toolName>:<kind>`.
  *
+ * A workflow says what worked, never what to do: it is learned from the
+ * assistant's own tool calls, not given by the user, so it reads "Worked
+ * before: for …, <tool> with …" and is shown apart from the user's instructions.
+ *
  * Tool arguments end up in memories that later reach the system prompt, so an
  * example argument is quoted only when it has the shape the tool expects
  * (an IANA zone, an arithmetic expression, a short plain value).
@@ -10,6 +14,9 @@ import type { ProceduralMemory, ToolCallRecord } from "@/lib/memory/types";
 import { slug } from "./normalize";
 
 const WORKFLOW_IMPORTANCE = 0.5;
+
+/** How every workflow begins: a record of what worked, not an instruction. */
+export const WORKFLOW_PREFIX = "Worked before: ";
 
 const IANA_ZONE = /^(?:[A-Z][A-Za-z_+-]+(?:\/[A-Z0-9][A-Za-z0-9_+-]+){1,2}|UTC|GMT|Etc\/[A-Za-z0-9+-]+)$/;
 const EXPRESSION = /^[\d\s+\-*/%^().,×÷−a-z]{1,60}$/i;
@@ -47,12 +54,12 @@ const describers: Record<string, Describer> = {
     if (zone && zone !== "UTC" && IANA_ZONE.test(zone)) {
       return {
         kind: asksDate ? "date-in-place" : "time-in-city",
-        content: `For questions about the ${asksDate ? "date" : "time"} in a city or country, call getCurrentTime with the place's IANA time zone (e.g. ${zone})`,
+        content: `${WORKFLOW_PREFIX}for the ${asksDate ? "date" : "time"} in a city or country, getCurrentTime with the place's IANA time zone (e.g. ${zone})`,
       };
     }
     return {
       kind: asksDate ? "current-date" : "current-time",
-      content: `For questions about the current ${asksDate ? "date" : "time"}, call getCurrentTime instead of guessing (UTC unless the user names a place)`,
+      content: `${WORKFLOW_PREFIX}for the current ${asksDate ? "date" : "time"}, getCurrentTime (UTC unless the user names a place)`,
     };
   },
   calculate(call, userMessage) {
@@ -60,8 +67,8 @@ const describers: Record<string, Describer> = {
     const example = expression && EXPRESSION.test(expression) ? ` (e.g. ${expression})` : "";
     const percent = /%|\bpercent/i.test(`${expression ?? ""} ${userMessage}`);
     return percent
-      ? { kind: "percentage", content: `For percentages, call calculate with the expression instead of computing it mentally${example}` }
-      : { kind: "arithmetic", content: `For arithmetic, call calculate with the expression instead of computing it mentally${example}` };
+      ? { kind: "percentage", content: `${WORKFLOW_PREFIX}for percentages, calculate with the expression${example}` }
+      : { kind: "arithmetic", content: `${WORKFLOW_PREFIX}for arithmetic, calculate with the expression${example}` };
   },
 };
 
@@ -74,7 +81,7 @@ function describeGeneric(call: ToolCallRecord): Workflow {
   const names = isRecord(call.input) ? Object.keys(call.input).filter((k) => /^[A-Za-z_][\w]{0,40}$/.test(k)) : [];
   const example = args.length > 0 ? ` (e.g. ${args.slice(0, 3).map(([k, v]) => `${k}: ${String(v)}`).join(", ")})` : "";
   const withArgs = names.length > 0 ? ` with ${names.slice(0, 5).join(", ")}` : "";
-  return { kind: subject, content: `For ${subject.replace(/-/g, " ")} requests, call ${call.toolName}${withArgs}${example}` };
+  return { kind: subject, content: `${WORKFLOW_PREFIX}for ${subject.replace(/-/g, " ")} requests, ${call.toolName}${withArgs}${example}` };
 }
 
 export function extractWorkflows(toolCalls: readonly ToolCallRecord[], userMessage: string): ProceduralMemory[] {

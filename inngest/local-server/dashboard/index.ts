@@ -1,0 +1,136 @@
+/**
+ * The dashboard on the main port, where the Inngest Dev Server has its UI:
+ *
+ *   GET  / and /runs          runs list (?q= &function= &status= &cron=1 &before=)
+ *   GET  /runs/:id            one run;  POST /runs/:id/rerun, /runs/:id/cancel
+ *   GET  /functions           synced functions;  POST /sync
+ *   GET  /events              events (?q= &before=)
+ *   GET  /send, POST /send    send a test event
+ *   GET  /signin, POST /signin, POST /signout   production mode only
+ *
+ * Every POST must come from these pages (same Origin, or Sec-Fetch-Site:
+ * same-origin): 403 otherwise. In production mode every page but the sign-in
+ * needs the session cookie the sign-in sets.
+ */
+import type http from "node:http";
+import { cancelRun, rerunRun, sendEvents } from "../actions";
+import type { ApiDeps } from "../api";
+import { parseEventBody } from "../events";
+import { clearedSessionCookie, dashboardAuthorized, sameOrigin, sessionCookie } from "../guards";
+import { HttpError, readBody, sendHtml } from "../http-util";
+import { isThisKey } from "../signing";
+import { eventsPage } from "./events-page";
+import { functionsPage } from "./functions-page";
+import { esc, page } from "./html";
+import { runPage } from "./run-page";
+import { readRunsQuery, runsPage } from "./runs-page";
+import { EMPTY_SEND_FORM, sendPage, type SendForm } from "./send-page";
+import { signInPage } from "./signin-page";
+
+export interface DashboardDeps extends ApiDeps {
+  /** The main port, which names the session cookie. */
+  port(): number;
+}
+
+function seeOther(res: http.ServerResponse, location: string, headers: Record<string, string> = {}): void {
+  res.writeHead(303, { location, "cache-control": "no-store", ...headers });
+  res.end();
+}
+
+/** A path on this server to return to after signing in; anything else becomes "/". */
+function localPath(value: string | null | undefined): string {
+  return value && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : "/";
+}
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams(await readBody(req));
+}
+
+export function errorPage(deps: DashboardDeps, title: string, text: string, opts: { bare?: boolean } = {}): string {
+  return page({ title, section: "none", mode: deps.ctx.opts.mode, bare: opts.bare }, `<section class="card"><div class="card-body">${esc(text)}</div></section>`);
+}
+
+export async function handleDashboard(deps: DashboardDeps, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  const { ctx } = deps;
+  const method = req.method ?? "GET";
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  const production = ctx.opts.signingKey !== null;
+
+  if (method === "POST" && !sameOrigin(req)) {
+    sendHtml(res, 403, errorPage(deps, "Forbidden", "This action must be submitted from the dashboard's own pages.", { bare: true }));
+    return;
+  }
+
+  if (path === "/signin" || path === "/signout") {
+    if (!production) return seeOther(res, "/");
+    if (path === "/signout" && method === "POST") return seeOther(res, "/signin", { "set-cookie": clearedSessionCookie(deps.port()) });
+    if (path === "/signin" && method === "GET") return sendHtml(res, 200, signInPage(localPath(url.searchParams.get("next")), false));
+    if (path === "/signin" && method === "POST") {
+      const form = await readForm(req);
+      const next = localPath(form.get("next"));
+      if (ctx.opts.signingKey && isThisKey(ctx.opts.signingKey, form.get("key") ?? "")) {
+        return seeOther(res, next, { "set-cookie": sessionCookie(ctx.opts, deps.port()) });
+      }
+      return sendHtml(res, 401, signInPage(next, true));
+    }
+  }
+
+  if (!dashboardAuthorized(ctx.opts, req, deps.port())) {
+    if (method === "GET") return seeOther(res, `/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
+    sendHtml(res, 401, errorPage(deps, "Sign in first", "Your session has ended: sign in again.", { bare: true }));
+    return;
+  }
+
+  const runAction = /^\/runs\/([^/]+)\/(rerun|cancel)$/.exec(path);
+  if (method === "POST" && runAction) {
+    await readBody(req);
+    const id = decodeURIComponent(runAction[1] ?? "");
+    const runPath = `/runs/${encodeURIComponent(id)}`;
+    if (runAction[2] === "rerun") {
+      const r = await rerunRun(ctx, id);
+      if (r.ok) return seeOther(res, `/runs/${encodeURIComponent(r.runId)}?notice=rerun`);
+      if (r.code === "not_found") throw new HttpError(404, "run not found");
+      return seeOther(res, `${runPath}?notice=rerun-failed`);
+    }
+    const r = await cancelRun(ctx, id, "cancelled from the dashboard");
+    if (!r.ok && r.code === "not_found") throw new HttpError(404, "run not found");
+    return seeOther(res, `${runPath}?notice=${r.ok ? "cancelled" : "ended"}`);
+  }
+
+  if (method === "POST" && path === "/sync") {
+    await readBody(req);
+    const results = await deps.syncNow();
+    const failed = results.filter((r) => !r.ok);
+    return seeOther(res, `/functions?sync=${encodeURIComponent(failed.length ? failed.map((r) => r.error).join("; ") : "ok")}`);
+  }
+
+  if (method === "POST" && path === "/send") {
+    const form = await readForm(req);
+    const values: SendForm = { name: form.get("name")?.trim() ?? "", data: form.get("data") ?? "{}", id: form.get("id")?.trim() ?? "" };
+    let data: unknown;
+    try {
+      data = values.data.trim() === "" ? {} : JSON.parse(values.data);
+    } catch {
+      return sendHtml(res, 400, sendPage(ctx.opts.mode, values, "Data is not valid JSON."));
+    }
+    const parsed = parseEventBody({ name: values.name, data, ...(values.id ? { id: values.id } : {}) });
+    if ("error" in parsed) return sendHtml(res, 400, sendPage(ctx.opts.mode, values, parsed.error));
+    const [id] = await sendEvents(ctx, parsed.events);
+    return seeOther(res, `/events?sent=${encodeURIComponent(id ?? "")}`);
+  }
+
+  if (method !== "GET" && method !== "HEAD") {
+    sendHtml(res, 405, errorPage(deps, "Method not allowed", `${method} is not allowed here.`));
+    return;
+  }
+  if (path === "/" || path === "/runs") return sendHtml(res, 200, await runsPage(ctx, readRunsQuery(url.searchParams)));
+  if (path === "/functions") return sendHtml(res, 200, await functionsPage(ctx, url.searchParams.get("sync") ?? undefined));
+  if (path === "/events") return sendHtml(res, 200, await eventsPage(ctx, url.searchParams));
+  if (path === "/send") return sendHtml(res, 200, sendPage(ctx.opts.mode, EMPTY_SEND_FORM));
+  const run = /^\/runs\/([^/]+)$/.exec(path);
+  if (run) {
+    const html = await runPage(ctx, decodeURIComponent(run[1] ?? ""), url.searchParams.get("notice") ?? undefined);
+    return sendHtml(res, html ? 200 : 404, html ?? errorPage(deps, "Run not found", "No run has this id (it may have been purged)."));
+  }
+  sendHtml(res, 404, errorPage(deps, "Not found", "There is no page here."));
+}

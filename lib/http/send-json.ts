@@ -1,0 +1,8 @@
+/**
+ * A state-changing request from the browser: the API accepts only JSON bodies
+ * (a cross-site HTML form cannot send them), so even a bodyless POST or
+ * DELETE says it is JSON.
+ */
+export function sendJson(url: string, method: "POST" | "PATCH" | "PUT" | "DELETE", body: unknown = {}): Promise<Response> {
+  return fetch(url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}

@@ -1,0 +1,250 @@
+/**
+ * The dashboard on the main port (dev mode) and its JSON twins: the runs
+ * list's search, filters, cron toggle and paging; the run page; the actions
+ * Rerun, Cancel and Send test event as real server operations behind an
+ * Origin check; and, in Chromium, pages that never grow wider than the window.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { chromium, type Browser } from "@playwright/test";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunSummary } from "@/inngest/local-server/queries";
+import { fnId, gate, startHarness, uniqueSchema, type Harness } from "./harness";
+
+const hold = gate();
+const counts = new Map<string, number>();
+const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + 1);
+const LONG = `long-${"x".repeat(3_000)}`;
+
+let h: Harness;
+let origin: string;
+
+beforeAll(async () => {
+  h = await startHarness({
+    schema: uniqueSchema("dash"),
+    functions: (inngest) => [
+      inngest.createFunction({ id: "turn", triggers: [{ event: "dash/turn" }] }, async ({ event, step }) => {
+        const loaded = await step.run("load-turn", () => ({ turnId: event.data.turnId, blob: event.data.blob ?? null }));
+        await step.run("store", () => {
+          bump(`store-${event.data.turnId}`);
+          return { stored: loaded.turnId, note: "<b>not bold</b>" };
+        });
+        return { ok: true, turnId: loaded.turnId };
+      }),
+      inngest.createFunction({ id: "holder", triggers: [{ event: "dash/hold" }] }, async ({ step }) => {
+        await step.run("hold", async () => {
+          bump("hold");
+          await hold.promise;
+          return "held";
+        });
+        await step.run("after", () => bump("after"));
+      }),
+      inngest.createFunction({ id: "napper", triggers: [{ event: "dash/nap" }] }, async ({ step }) => {
+        await step.sleep("nap", "1h");
+      }),
+      inngest.createFunction({ id: "many", triggers: [{ event: "dash/many" }] }, async ({ event }) => event.data.i),
+      inngest.createFunction({ id: "ticker", triggers: [{ cron: "* * * * * *" }] }, async () => "tick"),
+    ],
+  });
+  origin = h.server.url;
+});
+
+afterAll(async () => {
+  hold.open();
+  await h?.stop();
+});
+
+const page = async (p: string) => {
+  const res = await fetch(`${origin}${p}`);
+  return { status: res.status, html: await res.text() };
+};
+/** The table rows of a list page (the filter's function menu names every function). */
+const rows = (html: string) => /<tbody>([\s\S]*)<\/tbody>/.exec(html)?.[1] ?? "";
+const post = (p: string, headers: Record<string, string> = { origin }, body?: URLSearchParams) =>
+  fetch(`${origin}${p}`, { method: "POST", redirect: "manual", headers: body ? { ...headers, "content-type": "application/x-www-form-urlencoded" } : headers, body });
+
+describe("local Inngest server dashboard: runs list", () => {
+  it("finds a turn's run with /runs?q=<turnId>, in HTML and JSON, matching event data and ids", async () => {
+    await h.client.send([
+      { name: "dash/turn", data: { turnId: "turn-1111", userId: "user-a" } },
+      { name: "dash/turn", data: { turnId: "turn-2222", userId: "user-b" } },
+      { id: "evt-turn-3333", name: "dash/turn", data: { turnId: "turn-3333", userId: "user-a" } },
+    ]);
+    const runs = await h.api.waitForEndedRuns(fnId("turn"), 3);
+    const byTurn = new Map(runs.map((r) => [(r.event as { data: { turnId: string } }).data.turnId, r]));
+    const html = (await page("/runs?q=turn-2222")).html;
+    expect(html).toContain(byTurn.get("turn-2222")?.id);
+    expect(html).not.toContain(byTurn.get("turn-1111")?.id);
+    const json = async (q: string) => (await h.api.get<{ runs: RunSummary[] }>(`runs?q=${encodeURIComponent(q)}`)).runs.map((r) => r.id).sort();
+    expect(await json("turn-2222")).toEqual([byTurn.get("turn-2222")?.id]);
+    expect(await json("user-a")).toEqual([byTurn.get("turn-1111")?.id, byTurn.get("turn-3333")?.id].sort());
+    expect(await json("evt-turn-3333")).toEqual([byTurn.get("turn-3333")?.id]); // the sender's event id
+    expect(await json(byTurn.get("turn-1111")?.id ?? "")).toEqual([byTurn.get("turn-1111")?.id]); // a run id
+    expect(await json("100%_")).toEqual([]); // LIKE wildcards are literal
+  });
+
+  it("filters by function and status, hides cron runs unless toggled, pages newest first", async () => {
+    await h.api.waitFor("a few cron runs", async () => (await h.api.runs(fnId("ticker"))).length >= 2);
+    const list = await page("/runs");
+    expect(list.html).toContain("Show cron runs");
+    expect(rows(list.html)).toContain(fnId("turn"));
+    expect(rows(list.html)).not.toContain(fnId("ticker"));
+    const withCron = await page("/runs?cron=1");
+    expect(rows(withCron.html)).toContain(fnId("ticker"));
+    expect(withCron.html).toContain("Hide cron runs");
+    const noCron = (await h.api.get<{ runs: RunSummary[] }>("runs?cron=0&limit=1000")).runs;
+    expect(noCron.some((r) => r.eventName === "inngest/scheduled.timer")).toBe(false);
+
+    const onlyTurn = await page(`/runs?function=${fnId("turn")}&status=completed`);
+    expect(rows(onlyTurn.html)).toContain(fnId("turn"));
+    expect(rows(onlyTurn.html)).not.toContain(fnId("holder"));
+    expect((await page(`/runs?function=${fnId("turn")}&status=failed`)).html).toContain("No runs match.");
+
+    await h.client.send(Array.from({ length: 52 }, (_, i) => ({ name: "dash/many", data: { i } })));
+    await h.api.waitForEndedRuns(fnId("many"), 52);
+    const first = await page(`/runs?function=${fnId("many")}`);
+    const older = /href="(\/runs\?[^"]*before=[^"]+)"/.exec(first.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(older).toBeDefined();
+    const second = await page(older ?? "");
+    const ids = (html: string) => [...html.matchAll(/href="\/runs\/([0-9A-Z]{26})"/g)].map((m) => m[1]);
+    const a = [...new Set(ids(first.html))];
+    const b = [...new Set(ids(second.html))];
+    expect(a).toHaveLength(50);
+    expect(b).toHaveLength(2);
+    expect(a.every((id) => (id ?? "") > (b[0] ?? ""))).toBe(true); // newest first, then older
+    const paged = (await h.api.get<{ runs: RunSummary[] }>(`runs?function=${fnId("many")}&limit=2&before=${a[1]}`)).runs.map((r) => r.id);
+    expect(paged).toEqual(a.slice(2, 4));
+  });
+
+  it("shows a run: event, timeline with bars, outputs, all escaped", async () => {
+    const [run] = (await h.api.runs(fnId("turn"))).filter((r) => r.status === "completed");
+    const { status, html } = await page(`/runs/${run?.id}`);
+    expect(status).toBe(200);
+    expect(html).toContain("Timeline");
+    expect(html).toMatch(/class="bar b-completed" style="left:\d+(\.\d+)?%;width:\d+(\.\d+)?%"/);
+    expect(html).toContain("load-turn");
+    expect(html).toContain("&lt;b&gt;not bold&lt;/b&gt;");
+    expect(html).not.toContain("<b>not bold</b>");
+    expect(html).not.toMatch(/<script/i);
+    expect((await page("/runs/01ZZZZZZZZZZZZZZZZZZZZZZZZ")).status).toBe(404);
+  });
+});
+
+describe("local Inngest server dashboard: actions", () => {
+  it("Rerun starts a new run of the same function with the same event, linked both ways", async () => {
+    const [old] = (await h.api.runs(fnId("turn"))).filter((r) => r.status === "completed");
+    const oldRun = await h.api.run(old?.id ?? "");
+    const before = counts.get(`store-${(oldRun.event as { data: { turnId: string } }).data.turnId}`) ?? 0;
+    expect((await post(`/runs/${old?.id}/rerun`, {})).status).toBe(403); // no Origin: not from our page
+    expect((await post(`/runs/${old?.id}/rerun`, { origin: "http://evil.example" })).status).toBe(403);
+    expect((await h.api.runs(fnId("turn"))).length).toBe(3);
+    const res = await post(`/runs/${old?.id}/rerun`);
+    expect(res.status).toBe(303);
+    const newId = /^\/runs\/([0-9A-Z]{26})\?notice=rerun$/.exec(res.headers.get("location") ?? "")?.[1];
+    expect(newId).toBeDefined();
+    const [rerun] = await h.api.waitFor("the rerun to end", async () => {
+      const r = await h.api.run(newId ?? "");
+      return r.status === "completed" ? [r] : undefined;
+    });
+    expect(rerun?.event).toEqual(oldRun.event);
+    expect(rerun?.rerunOf).toBe(old?.id);
+    expect((await h.api.run(old?.id ?? "")).reruns).toEqual([newId]);
+    expect(counts.get(`store-${(oldRun.event as { data: { turnId: string } }).data.turnId}`)).toBe(before + 1);
+    expect((await page(`/runs/${newId}`)).html).toContain(`href="/runs/${old?.id}"`);
+    const viaJson = await h.api.post<{ id: string; rerunOf: string }>(`runs/${old?.id}/rerun`);
+    expect(viaJson).toEqual({ status: 201, body: { id: expect.any(String), rerunOf: old?.id } });
+  });
+
+  it("Cancel stops a running run: queued work removed, a late answer fenced off, no further calls", async () => {
+    await h.client.send({ name: "dash/hold", data: {} });
+    await h.api.waitFor("the step to be in flight", async () => counts.get("hold") === 1);
+    const [run] = await h.api.runs(fnId("holder"));
+    expect(run?.status).toBe("running");
+    const res = await post(`/runs/${run?.id}/cancel`);
+    expect(res.headers.get("location")).toBe(`/runs/${run?.id}?notice=cancelled`);
+    const cancelled = await h.api.run(run?.id ?? "");
+    expect(cancelled.status).toBe("cancelled");
+    expect(cancelled.pending).toEqual([]);
+    hold.open(); // the app now answers the call it was holding
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await h.api.run(run?.id ?? "");
+    expect(after.status).toBe("cancelled");
+    expect(after.steps.find((s) => s.name === "hold")?.status).not.toBe("completed");
+    expect(counts.get("after")).toBeUndefined();
+    expect(counts.get("hold")).toBe(1);
+    expect((await post(`/runs/${run?.id}/cancel`)).headers.get("location")).toBe(`/runs/${run?.id}?notice=ended`);
+  });
+
+  it("Cancel through the JSON API drops a sleeping run's timer; an ended run answers 409", async () => {
+    await h.client.send({ name: "dash/nap", data: {} });
+    const run = await h.api.waitFor("the run to sleep", async () => {
+      const [r] = await h.api.runs(fnId("napper"));
+      const d = r && (await h.api.run(r.id));
+      return d && d.pending.some((p) => p.kind === "sleep") ? d : undefined;
+    });
+    expect(await h.api.post(`runs/${run.id}/cancel`)).toEqual({ status: 200, body: { id: run.id, status: "cancelled" } });
+    expect((await h.api.run(run.id)).pending).toEqual([]);
+    expect((await h.api.post(`runs/${run.id}/cancel`)).status).toBe(409);
+    expect((await h.api.post("runs/nope/cancel")).status).toBe(404);
+    const cross = await fetch(`${origin}/v0/runs/${run.id}/rerun`, { method: "POST", headers: { origin: "http://evil.example" } });
+    expect(cross.status).toBe(403);
+  });
+
+  it("Send test event posts through the event API's path and starts the runs it triggers", async () => {
+    const form = new URLSearchParams({ name: "dash/turn", data: JSON.stringify({ turnId: "turn-sent", userId: "user-c" }) });
+    expect((await post("/send", {}, form)).status).toBe(403);
+    const bad = await post("/send", { origin }, new URLSearchParams({ name: "dash/turn", data: "{nope" }));
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("not valid JSON");
+    const res = await post("/send", { origin }, form);
+    expect(res.status).toBe(303);
+    const eventId = /^\/events\?sent=([0-9A-Z]{26})$/.exec(res.headers.get("location") ?? "")?.[1];
+    expect(eventId).toBeDefined();
+    const [event] = (await h.api.events("dash/turn")).filter((e) => e.id === eventId);
+    expect(event?.payload).toMatchObject({ name: "dash/turn", data: { turnId: "turn-sent", userId: "user-c" } });
+    const runs = await h.api.waitFor("the sent event's run", async () => {
+      const rs = (await h.api.get<{ runs: RunSummary[] }>("runs?q=turn-sent")).runs;
+      return rs.length === 1 && rs[0]?.status === "completed" ? rs : undefined;
+    });
+    expect(runs[0]?.eventId).toBe(eventId);
+    expect((await page(`/events?sent=${eventId}`)).html).toContain(runs[0]?.id);
+    expect(await h.api.post("events", { name: "dash/many", data: { i: 99 } })).toEqual({ status: 200, body: { ids: [expect.any(String)], status: 200 } });
+  });
+});
+
+describe("local Inngest server dashboard: layout in Chromium", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("never grows wider than the window, at 1280×800 and 390×844, even with long values", async () => {
+    await h.client.send({ name: "dash/turn", data: { turnId: "turn-long", blob: LONG, nested: { deep: [LONG.slice(0, 400)] } } });
+    const [run] = await h.api.waitFor("the long run", async () => {
+      const rs = (await h.api.get<{ runs: RunSummary[] }>("runs?q=turn-long")).runs;
+      return rs[0]?.status === "completed" ? rs : undefined;
+    });
+    const shots = process.env.INNGEST_LOCAL_SCREENSHOTS;
+    if (shots) fs.mkdirSync(shots, { recursive: true });
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const context = await browser.newContext({ viewport });
+      const tab = await context.newPage();
+      for (const [name, p] of [["runs", "/runs?cron=1"], ["run", `/runs/${run?.id}`], ["events", "/events"], ["functions", "/functions"], ["send", "/send"]] as const) {
+        await tab.goto(`${origin}${p}`);
+        if (name === "run") await tab.locator("details.step").first().evaluate((d) => d.setAttribute("open", ""));
+        const widths = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+        expect(widths.scroll, `${name} at ${viewport.width}px`).toBeLessThanOrEqual(widths.inner);
+        if (shots) await tab.screenshot({ path: path.join(shots, `${name}-${viewport.width}.png`), fullPage: name === "run" });
+      }
+      await context.close();
+    }
+  });
+});
