@@ -12,7 +12,9 @@ export const REEMBED_MAX_BATCHES = 8;
  * vector of the current embedder — all of them after a model change, else
  * those whose turn's own embed step failed — in bounded batches across
  * users. Retrieval compares only vectors of the current model, so until a
- * memory is re-embedded it is found by text alone.
+ * memory is re-embedded it is found by text alone. A run with nothing to do
+ * is one query over all memories (~0.1 s on PostgreSQL 15, ~0.2 s in PGlite
+ * at 100k memories).
  */
 export function createReembedMemories({
   embedBatch = () => embedStaleMemories({ limit: REEMBED_BATCH }),

@@ -57,6 +57,7 @@ export async function embedMemories({
   const db = options.db ?? getDb();
   const embedder = resolveEmbedder(options);
   if (!embedder) return { embedded: 0, skipped: "embeddings-off" };
+  if (memories.length === 0) return { embedded: 0 };
   // Before the model's first rows: building the index on an empty set costs nothing.
   await ensureVectorIndex(db, { model: embedder.id, dimensions: embedder.dimensions });
   let embedded = 0;
