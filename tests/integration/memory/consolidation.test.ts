@@ -517,6 +517,18 @@ describe("search", () => {
 });
 
 describe("user edits and deletes", () => {
+  it("a superseded memory is history: it cannot be edited", async () => {
+    const u = await newUser();
+    await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Braga")] });
+    await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Coimbra")] });
+    const braga = (await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).find((r) => r.content.includes("Braga"))!;
+    expect(braga.invalidatedAt).toBeInstanceOf(Date);
+    expect(await updateMemoryById({ userId: u.userId, id: braga.id, content: "User lives in Braga, Portugal" })).toBe("inactive");
+    expect((await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).find((r) => r.id === braga.id)?.content).toBe(
+      "User lives in Braga",
+    );
+  });
+
   it("edit re-normalises and writes history; delete is soft and writes history", async () => {
     const u = await newUser();
     await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Lisbon")] });
@@ -524,9 +536,10 @@ describe("user edits and deletes", () => {
     const id = m!.id;
 
     const edited = await updateMemoryById({ userId: u.userId, id, content: "  User lives in Porto  ", importance: 0.3 });
+    if (edited === "inactive" || !edited) throw new Error("expected the edited memory");
     expect(edited).toMatchObject({ content: "User lives in Porto", normalized: "lives in porto" });
-    expect(edited?.importance).toBeCloseTo(0.3, 5);
-    expect(edited?.data).toEqual({ category: "location", date: null }); // the stale value is dropped
+    expect(edited.importance).toBeCloseTo(0.3, 5);
+    expect(edited.data).toEqual({ category: "location", date: null }); // the stale value is dropped
     // Nothing changed: no history row.
     await updateMemoryById({ userId: u.userId, id, content: "User lives in Porto" });
 
@@ -535,6 +548,7 @@ describe("user edits and deletes", () => {
     expect(await getMemoryById({ userId: u.userId, id })).toBeUndefined();
     expect(await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).toEqual([]);
     expect(await updateMemoryById({ userId: u.userId, id, content: "User lives in Faro" })).toBeUndefined();
+
 
     const [row] = await getDb().select().from(memories).where(eq(memories.id, id));
     expect(row?.deletedAt).toBeInstanceOf(Date);
