@@ -7,8 +7,10 @@
  *   BENCH_IMPORT_TURNS=2000 BENCH_CHATS=30 BENCH_IMPORT_RATE=<turns/s, else the app's default>
  *
  * Processes as under `npm start`: `next start` (production; the SDK in cloud
- * mode), the local Inngest server as a child in production mode with keys,
- * embedded Postgres in a child (or BENCH_DATABASE_URL). The offline model and
+ * mode), the app's functions in a worker process (scripts/inngest-worker.ts;
+ * BENCH_WORKER=off serves them through Next instead), the local Inngest
+ * server as a child in production mode with keys, embedded Postgres in a
+ * child (or BENCH_DATABASE_URL). The offline model and
  * extractor. One user imports BENCH_IMPORT_TURNS turns in one POST /api/import
  * (built from the synthetic dataset's user messages, 20 exchanges per
  * conversation, dated a day apart) and, while the import drains through the
@@ -127,8 +129,7 @@ async function main(): Promise<number> {
 
   // The Inngest server needs the app's URL, the app needs the server's: pick the app's port first.
   const appPort = await freePort();
-  const inngestPortPromise = freePort();
-  const inngestPort = await inngestPortPromise;
+  const inngestPort = await freePort();
   const env = serverEnv({
     DATABASE_URL: db.url,
     INNGEST_SIGNING_KEY: SIGNING_KEY,
@@ -137,7 +138,8 @@ async function main(): Promise<number> {
     RATE_LIMIT: "off",
     ...(RATE ? { IMPORT_TURNS_PER_SECOND: RATE } : {}),
   });
-  const functionsPort = process.env.BENCH_WORKER ? await startWorker(env) : appPort;
+  // As under npm start: the functions in a worker process of their own (BENCH_WORKER=off: through Next).
+  const functionsPort = process.env.BENCH_WORKER === "off" ? appPort : await startWorker(env);
   await startInngestServer(db.url, functionsPort, inngestPort);
   const server = await startNext("app", env, appPort);
   const session = await request(server, "GET", "/api/session", "");

@@ -30,7 +30,13 @@ const server = http.createServer((req, res) => {
     res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ message: "not found" }));
     return;
   }
-  void handler(req, res);
+  // A body the SDK cannot parse (only ever sent by someone who is not Inngest) rejects here:
+  // answer without details instead of crashing the process.
+  // serve() is typed as returning nothing, but its handler is async.
+  Promise.resolve(handler(req, res) as unknown as Promise<void>).catch(() => {
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ message: "The request could not be handled." }));
+  });
 });
 server.listen(port, "127.0.0.1", () => console.log(`[inngest-worker] functions on http://127.0.0.1:${port}/api/inngest`));
 const stop = () => server.close(() => process.exit(0));

@@ -7,7 +7,7 @@ import { loadDotEnv } from "./dotenv";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres";
 import { inngestKeys } from "./inngest-keys";
 import { acquireLock, type Lock } from "./lock";
-import { isPortFree } from "./ports";
+import { freePort, isPortFree } from "./ports";
 import { supervise, type Supervised } from "./supervise";
 
 /**
@@ -110,7 +110,20 @@ async function main() {
           delete serverEnv[key];
         }
       }
-      stops.push(startLocalInngest(dbUrl, appUrl, serverEnv, lock).stop);
+      // Under npm start the functions run in a worker process of their own, so the steps of a
+      // draining import never queue behind (or ahead of) live chat in Next's event loop.
+      let functionsUrl = `${appUrl}/api/inngest`;
+      if (mode === "start") {
+        const workerPort = await freePort();
+        const workerUrl = `http://127.0.0.1:${workerPort}`;
+        stops.push(startInngestWorker(workerPort, { ...childEnv, INNGEST_SERVE_ORIGIN: workerUrl }, lock).stop);
+        functionsUrl = `${workerUrl}/api/inngest`;
+        // Up before the Inngest server syncs and Next takes chats: an event for functions the
+        // server has not synced yet would start nothing (the outbox would re-send it minutes later).
+        await waitUntilAnswering(functionsUrl, 90_000);
+        log(`Inngest functions worker: ${functionsUrl}`);
+      }
+      stops.push(startLocalInngest(dbUrl, functionsUrl, serverEnv, lock).stop);
       log(
         `local Inngest server: ${inngestUrl} (${mode === "start" ? "signed: production mode" : "development mode"}; ` +
           `dashboard ${inngestUrl})`,
@@ -157,7 +170,34 @@ function chooseInngestMode(mode: Mode): InngestMode {
   return "local";
 }
 
-function startLocalInngest(dbUrl: string, appUrl: string, serverEnv: NodeJS.ProcessEnv, lock: Lock): Supervised {
+/** Resolves once `url` answers HTTP at all (any status), or after `timeoutMs` with a warning. */
+async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  log(`${url} did not answer within ${timeoutMs / 1000} s; starting the rest anyway`);
+}
+
+function startInngestWorker(port: number, env: NodeJS.ProcessEnv, lock: Lock): Supervised {
+  return supervise({
+    name: "Inngest functions worker",
+    node: {
+      args: ["--conditions=react-server", "--import", "tsx", path.join("scripts", "inngest-worker.ts"), "--port", String(port)],
+    },
+    env,
+    // While it is down the Inngest server retries its calls; bring it back.
+    restart: true,
+    onSpawn: (pid) => lock.recordChild("Inngest functions worker", pid),
+  });
+}
+
+function startLocalInngest(dbUrl: string, functionsUrl: string, serverEnv: NodeJS.ProcessEnv, lock: Lock): Supervised {
   const e = env();
   return supervise({
     name: "local Inngest server",
@@ -173,7 +213,7 @@ function startLocalInngest(dbUrl: string, appUrl: string, serverEnv: NodeJS.Proc
         "--database-url",
         dbUrl,
         "--app-url",
-        `${appUrl}/api/inngest`,
+        functionsUrl,
       ],
     },
     env: serverEnv,

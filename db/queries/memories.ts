@@ -64,6 +64,18 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** What `q` matches: full text (all words), a substring, or a fuzzy match; undefined without a query. */
+function searchCondition(q: string | undefined): SQL | undefined {
+  const query = q?.trim();
+  return query
+    ? or(
+        sql`${memories.search} @@ websearch_to_tsquery('simple', ${query})`,
+        sql`${memories.content} ilike ${`%${escapeLike(query)}%`}`,
+        sql`word_similarity(${query}, ${memories.content}) >= ${FUZZY_THRESHOLD}`,
+      )
+    : undefined;
+}
+
 /**
  * The user's memories, newest first; deleted ones never. Inactive
  * (superseded or invalidated) ones only with includeInactive. `q` matches
@@ -89,14 +101,7 @@ export async function listMemoriesByUserId({
   ids?: string[];
   limit?: number;
 }): Promise<Memory[]> {
-  const query = q?.trim();
-  const matches = query
-    ? or(
-        sql`${memories.search} @@ websearch_to_tsquery('simple', ${query})`,
-        sql`${memories.content} ilike ${`%${escapeLike(query)}%`}`,
-        sql`word_similarity(${query}, ${memories.content}) >= ${FUZZY_THRESHOLD}`,
-      )
-    : undefined;
+  const matches = searchCondition(q);
   const rows = getDb()
     .select(memoryColumns)
     .from(memories)
@@ -116,7 +121,8 @@ export async function listMemoriesByUserId({
 }
 
 /**
- * The user's correction of a memory (any memory they have not deleted).
+ * The user's correction of an active memory ("inactive" for a superseded or stopped one, which is
+ * history and stays as it was).
  * Writes history "edit" when something changed. A new content is
  * re-normalised, and `data.value` is dropped because it no longer matches the
  * edited text. Undefined when the memory is not the user's.
@@ -131,7 +137,7 @@ export async function updateMemoryById({
   id: string;
   content?: string;
   importance?: number;
-}): Promise<Memory | undefined> {
+}): Promise<Memory | "inactive" | undefined> {
   return getDb().transaction(async (tx) => {
     await lockMemoriesOfUser(tx, userId);
     const [current] = await tx
@@ -139,6 +145,8 @@ export async function updateMemoryById({
       .from(memories)
       .where(and(eq(memories.id, id), eq(memories.userId, userId), isNull(memories.deletedAt)));
     if (!current) return undefined;
+    // Superseded or stopped: history, read-only. Editing it would change what was true then.
+    if (current.invalidatedAt) return "inactive";
     const newContent = content?.trim();
     const contentChanged = newContent !== undefined && newContent !== "" && newContent !== current.content;
     const importanceChanged = importance !== undefined && importance !== current.importance;
@@ -253,11 +261,12 @@ export async function getMemoryHistoryByMemoryId({
 export type MemoryCounts = Record<MemoryType, number>;
 
 /** Active memories of the user per type (zero for a type without any). */
-export async function countActiveMemoriesByUserId({ userId }: { userId: string }): Promise<MemoryCounts> {
+/** Active memories per type — of those `q` matches, when there is a search, so the tabs follow it. */
+export async function countActiveMemoriesByUserId({ userId, q }: { userId: string; q?: string }): Promise<MemoryCounts> {
   const rows = await getDb()
     .select({ type: memories.type, n: sql<number>`count(*)::int` })
     .from(memories)
-    .where(and(eq(memories.userId, userId), isActiveMemory))
+    .where(and(eq(memories.userId, userId), isActiveMemory, searchCondition(q)))
     .groupBy(memories.type);
   const counts: MemoryCounts = { episodic: 0, semantic: 0, procedural: 0 };
   for (const r of rows) counts[r.type] = r.n;

@@ -124,13 +124,13 @@ export async function getTurnWithMessagesById({ id }: { id: string }) {
   if (!turn) return undefined;
   const ids = turn.assistantMessageId ? [turn.userMessageId, turn.assistantMessageId] : [turn.userMessageId];
   const rows = await getDb()
-    .select({ id: messages.id, role: messages.role, parts: messages.parts })
+    .select({ id: messages.id, role: messages.role, parts: messages.parts, metadata: messages.metadata })
     .from(messages)
     .where(inArray(messages.id, ids));
   const userMessage = rows.find((m) => m.id === turn.userMessageId);
   const assistantMessage = turn.assistantMessageId
     ? rows.find((m) => m.id === turn.assistantMessageId)
-    : { id: null, role: "assistant" as const, parts: [] as unknown[] };
+    : { id: null, role: "assistant" as const, parts: [] as unknown[], metadata: {} as Record<string, unknown> };
   if (!userMessage || !assistantMessage) return undefined;
   return { turn, userMessage, assistantMessage };
 }

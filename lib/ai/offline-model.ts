@@ -12,6 +12,7 @@ import type {
   SharedV3Warning,
 } from "@ai-sdk/provider";
 import { parseMemoryContext, type MemoryContext } from "./memory-context";
+import { MEMORY_OFF_NOTE } from "./prompts";
 import {
   calculationWithoutTool,
   describeCalculation,
@@ -178,7 +179,13 @@ function plan(options: LanguageModelV3CallOptions, now: () => Date): Plan {
 
   const fromMemory = answerFromMemory(read.userText, memory);
   if (fromMemory) return say(fromMemory);
-  return say(smallTalkOrFallback(read.userText, memory, style.addressAs));
+  return say(
+    smallTalkOrFallback(read.userText, memory, {
+      addressAs: style.addressAs,
+      remembering: !read.system.includes(MEMORY_OFF_NOTE),
+      now: now(),
+    }),
+  );
 }
 
 /** Words with their trailing whitespace; concatenated they give back the text exactly. */

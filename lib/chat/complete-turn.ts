@@ -45,7 +45,12 @@ export async function completeTurn({
     assistantMessage: {
       id: finished.message.id,
       parts: finished.message.parts,
-      metadata: { memoryIds: finished.memoryIds, ...(finished.partial ? { partial: true } : {}) },
+      // The model matters to memory: the offline model's words are never kept (lib/memory/extractors/offline/episodic.ts).
+      metadata: {
+        memoryIds: finished.memoryIds,
+        ...(finished.message.metadata?.model ? { model: finished.message.metadata.model } : {}),
+        ...(finished.partial ? { partial: true } : {}),
+      },
     },
   });
 }

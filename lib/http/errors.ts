@@ -9,6 +9,7 @@ const statusByKind = {
   // Only for a cross-site origin (DESIGN §6): someone else's ids answer 404, never 403.
   forbidden: 403,
   not_found: 404,
+  conflict: 409,
   too_large: 413,
   unsupported_media_type: 415,
   rate_limit: 429,

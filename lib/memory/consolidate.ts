@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { isActiveMemory, lockMemoriesOfUser, type DbOrTx, type Transaction } from "@/db/queries/memories";
 import { memories, memoryHistory, turns } from "@/db/schema";
+import { episodeContents } from "./episodes";
 import { isNearDuplicate, isTokenSubset, normalizeContent } from "./normalize";
 import {
   singleValuedSemanticKeys,
@@ -380,19 +381,24 @@ export async function storeProceduralMemories({
   }, candidates);
 }
 
-/** The turn's episode: append-only, at most one per turn (any earlier one, even deleted, wins). */
+/**
+ * The turn's episode: the user's words verbatim, as one or more passages
+ * (lib/memory/episodes.ts), the first with what the assistant did.
+ * Append-only and written once per turn: any earlier episode row of the turn,
+ * even deleted, means it is done.
+ */
 export async function storeEpisode({
   episode,
+  said,
   ...target
-}: StoreTarget & { episode: EpisodicMemory | null }): Promise<StoreCounts> {
+}: StoreTarget & { episode: EpisodicMemory | null; said: string }): Promise<StoreCounts> {
   return storeForTurn(
     target,
     "episodic",
     async (s) => {
       if (!episode) return;
-      const content = episode.content.trim();
-      const normalized = normalizeContent(content);
-      if (normalized === "") return;
+      const contents = episodeContents({ said, did: episode.did });
+      if (contents.length === 0) return;
       const [existing] = await s.tx
         .select({ id: memories.id })
         .from(memories)
@@ -401,13 +407,21 @@ export async function storeEpisode({
         )
         .limit(1);
       if (existing) return;
-      await addMemory(s, {
-        key: null,
-        content,
-        normalized,
-        data: { tools: episode.tools, topics: episode.topics },
-        importance: episode.importance,
-      });
+      for (const [index, content] of contents.entries()) {
+        const normalized = normalizeContent(content);
+        if (normalized === "") continue;
+        await addMemory(s, {
+          key: null,
+          content,
+          normalized,
+          data: {
+            tools: episode.tools,
+            topics: episode.topics,
+            ...(contents.length > 1 ? { passage: index + 1, passages: contents.length } : {}),
+          },
+          importance: episode.importance,
+        });
+      }
     },
     null,
   );

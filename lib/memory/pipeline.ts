@@ -15,6 +15,7 @@ import type {
   MemoryExtractor,
   MemoryType,
   PreviousExchange,
+  ReplyAuthor,
   TokenUsage,
   ToolCallRecord,
 } from "./types";
@@ -38,7 +39,15 @@ export interface LoadedTurn {
   doneTypes: MemoryType[];
   /** The exchange before this turn in the conversation, each message cut to PREVIOUS_MESSAGE_CHARS. */
   previous?: PreviousExchange;
+  replyAuthor: ReplyAuthor;
 }
+
+/**
+ * The most of one message the pipeline reads (step state travels as JSON, and
+ * extraction input stays bounded): an imported message can be a pasted book.
+ * A live chat message is never longer (MAX_MESSAGE_CHARS).
+ */
+export const TURN_MESSAGE_CHARS = 8_000;
 
 /** Step state is JSON kept per run: the previous exchange is context, so only its end travels. */
 export const PREVIOUS_MESSAGE_CHARS = 2_000;
@@ -62,11 +71,12 @@ export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
     turnId,
     userId: turn.userId,
     conversationId: turn.conversationId,
-    userMessage: textOfParts(userMessage.parts),
-    assistantMessage: textOfParts(assistantMessage.parts),
+    userMessage: textOfParts(userMessage.parts).slice(0, TURN_MESSAGE_CHARS),
+    assistantMessage: textOfParts(assistantMessage.parts).slice(0, TURN_MESSAGE_CHARS),
     toolCalls: toolCallsOfParts(assistantMessage.parts),
     occurredAt: turn.createdAt.toISOString(),
     doneTypes: jobs.filter((j) => j.status === "done").map((j) => j.type),
+    replyAuthor: turn.source === "import" ? "imported" : assistantMessage.metadata.model === "offline" ? "offline-model" : "model",
     ...(previous
       ? {
           previous: {
@@ -105,6 +115,7 @@ export async function extractType<T extends MemoryType>(
       occurredAt: new Date(turn.occurredAt),
       existing,
       ...(turn.previous ? { previous: turn.previous } : {}),
+      replyAuthor: turn.replyAuthor,
     });
     return { output: result.output, ...(result.usage ? { usage: result.usage } : {}) };
   } catch (error) {
@@ -131,7 +142,11 @@ export async function storeType<T extends MemoryType>(
         memories: (output as ExtractionByType["procedural"]).memories,
       });
     } else {
-      counts = await storeEpisode({ ...target, episode: (output as ExtractionByType["episodic"]).episode });
+      counts = await storeEpisode({
+        ...target,
+        episode: (output as ExtractionByType["episodic"]).episode,
+        said: turn.userMessage,
+      });
     }
     await completeMemoryJob({ turnId: turn.turnId, type, counts, usage: extraction.usage });
     return counts;

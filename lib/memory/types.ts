@@ -79,9 +79,17 @@ export const proceduralMemorySchema = z.object({
 });
 export type ProceduralMemory = z.infer<typeof proceduralMemorySchema>;
 
+/**
+ * The episode of a turn. The user's own words are kept as they were said —
+ * by code, not by the extractor (lib/memory/episodes.ts) — so the extractor
+ * only says whether the turn is worth an episode, and what the assistant did.
+ */
 export const episodicMemorySchema = z.object({
-  /** One or two sentences: when, what was asked, what was done, how it ended. */
-  content: z.string().min(1).max(1000),
+  /**
+   * What the assistant did, in one sentence: each tool with its input and result, or the gist of a
+   * real model's answer; null when the reply added nothing worth keeping (or came from the offline model).
+   */
+  did: z.string().min(1).max(300).nullable(),
   /** Tool names used in the turn, in order. */
   tools: z.array(z.string()),
   topics: z.array(z.string()).max(10),
@@ -91,7 +99,7 @@ export type EpisodicMemory = z.infer<typeof episodicMemorySchema>;
 
 export const semanticExtractionSchema = z.object({ facts: z.array(semanticFactSchema) });
 export const proceduralExtractionSchema = z.object({ memories: z.array(proceduralMemorySchema) });
-/** At most one episode per turn; null when nothing worth remembering happened. */
+/** At most one episode per turn (stored as one or more passages); null when nothing worth remembering happened. */
 export const episodicExtractionSchema = z.object({ episode: episodicMemorySchema.nullable() });
 
 export type SemanticExtraction = z.infer<typeof semanticExtractionSchema>;
@@ -113,6 +121,9 @@ export interface ToolCallRecord {
 }
 
 /** What an extractor sees of one turn. */
+/** Who wrote the reply: the offline model's text is never kept as memory (it is a template, not knowledge). */
+export type ReplyAuthor = "offline-model" | "model" | "imported";
+
 export interface TurnForExtraction {
   turnId: string;
   userMessage: string;
@@ -126,6 +137,8 @@ export interface TurnForExtraction {
    * it explains a short reply ("yes, please do", "I meant Porto") and is never mined on its own.
    */
   previous?: PreviousExchange;
+  /** Who wrote `assistantMessage`; undefined counts as a model. */
+  replyAuthor?: ReplyAuthor;
 }
 
 export interface PreviousExchange {

@@ -79,7 +79,7 @@ test("kill -9 during 30 streams: every message that got a response byte is kept;
   const first = startLauncher();
   await upAndHealthy();
   const children = childrenOf(first.child.pid!);
-  expect(children.length).toBe(2); // Next and the local Inngest server
+  expect(children.length).toBe(3); // Next, the local Inngest server and the functions worker
 
   const cookies = await Promise.all(Array.from({ length: USERS }, () => sessionCookie()));
   const ids = Array.from({ length: STREAMS }, () => crypto.randomUUID());

@@ -247,3 +247,15 @@ test("the session cookie is Secure behind HTTPS", async ({ playwright, baseURL }
   expect(cookie).toMatch(/;\s*Secure/i);
   await viaHttps.dispose();
 });
+
+test("the security probe script passes against the production build", async ({ baseURL }) => {
+  const { spawnSync } = await import("node:child_process");
+  const inngest = `http://127.0.0.1:${process.env.E2E_INNGEST_PORT ?? "8388"}`;
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/security-probe.ts", baseURL!, "--inngest", inngest], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(run.stdout).not.toContain("FAIL");
+  expect(run.stdout).toMatch(/(\d+)\/\1 checks passed/);
+  expect(run.status).toBe(0);
+});

@@ -27,7 +27,7 @@ export const GET = withErrorHandling(async (request: Request) => {
   const { userId } = await requireSession();
   const [rows, counts] = await Promise.all([
     listMemoriesByUserId({ userId, ...parsed.data }),
-    countActiveMemoriesByUserId({ userId }),
+    countActiveMemoriesByUserId({ userId, q: parsed.data.q }),
   ]);
   const body: MemoryListView = { memories: rows.map(toMemoryView), counts };
   return Response.json(body, { headers: noStore });

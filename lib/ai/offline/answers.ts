@@ -9,6 +9,7 @@ import {
 } from "@/lib/ai/tools/get-current-time";
 import { findPlace, normalize, type Place, type TimeQuestion } from "./intents";
 import type { Reply } from "./reply";
+import { acknowledge, understoodFrom } from "./understood";
 
 /** What the offline model says about itself wherever it cannot really answer. */
 export const OFFLINE_NOTICE = "I'm the offline model (no LLM is configured; set OPENAI_API_KEY for real answers)";
@@ -95,8 +96,16 @@ function echo(text: string): string {
 const GREETING = /^(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|greetings)\b/;
 const THANKS = /^(?:thanks|thank you|thx|cheers|ty)\b/;
 
-/** Greetings, thanks, or the honest fallback: never pretends to be an LLM. */
-export function smallTalkOrFallback(text: string, memory: MemoryContext, addressAs?: string): Reply {
+/**
+ * Greetings, thanks, what it understood of a statement, or the honest
+ * fallback: never pretends to be an LLM, never promises more than the memory
+ * pipeline will do.
+ */
+export function smallTalkOrFallback(
+  text: string,
+  memory: MemoryContext,
+  { addressAs, remembering = true, now = new Date() }: { addressAs?: string; remembering?: boolean; now?: Date } = {},
+): Reply {
   const normalized = normalize(text);
   const words = normalized.split(" ").length;
   if (GREETING.test(normalized) && words <= 6) {
@@ -114,6 +123,11 @@ export function smallTalkOrFallback(text: string, memory: MemoryContext, address
     /^(?:please )?(?:what|who|where|when|why|how|which|can|could|would|should|do|does|did|is|are|will|tell|give|write|explain|show|help|list|make|create|find|translate|summari[sz]e|describe|suggest|recommend)\b/.test(
       normalized,
     );
+  // A statement (an instruction may start like a question: "When I ask for a recipe, …").
+  if (!/\?\s*$/.test(normalized)) {
+    const heard = acknowledge(understoodFrom(text, now), { remembering });
+    if (heard) return { lead: heard, addressed: true };
+  }
   const quoted = echo(text);
   // “…?” needs no full stop after it.
   const quote = /[.!?…]$/.test(quoted) ? `“${quoted}”` : `“${quoted}”.`;

@@ -28,8 +28,8 @@ const allergy = (what: string) => fact(`User is allergic to ${what}`, what, { ca
 function instruction(key: string, content: string, value: string | null, action: "set" | "stop" = "set"): ProceduralMemory {
   return { key, kind: "instruction", action, content, value, importance: 0.7 };
 }
-function episode(content: string): EpisodicMemory {
-  return { content, tools: ["getCurrentTime"], topics: ["travel"], importance: 0.4 };
+function episode(did: string | null = "getCurrentTime (Europe/Lisbon) → 14:05"): EpisodicMemory {
+  return { did, tools: ["getCurrentTime"], topics: ["travel"], importance: 0.4 };
 }
 
 async function newUser(): Promise<{ userId: string; conversationId: string; turn: (at?: Date) => Promise<Turn> }> {
@@ -265,19 +265,39 @@ describe("procedural consolidation", () => {
 });
 
 describe("episodic consolidation", () => {
-  it("stores at most one episode per turn", async () => {
+  it("stores the user's words verbatim, once per turn, with what the assistant did", async () => {
     const u = await newUser();
     const t = await u.turn();
-    expect(await storeEpisode({ ...t, episode: episode("User asked the time in Lisbon; assistant checked it.") })).toEqual({
-      added: 1,
-      updated: 0,
-      superseded: 0,
-    });
-    expect(await storeEpisode({ ...t, episode: episode("A different summary of the same turn.") })).toEqual(none);
-    expect(await storeEpisode({ ...(await u.turn()), episode: null })).toEqual(none);
+    const said = "What time is it in Lisbon? I have a call with my sister there.";
+    expect(await storeEpisode({ ...t, episode: episode(), said })).toEqual({ added: 1, updated: 0, superseded: 0 });
+    expect(await storeEpisode({ ...t, episode: episode("something else"), said })).toEqual(none);
+    expect(await storeEpisode({ ...(await u.turn()), episode: null, said: "hi" })).toEqual(none);
     const rows = await allOf(u.userId);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ type: "episodic", data: { tools: ["getCurrentTime"], topics: ["travel"] } });
+    expect(rows[0]).toMatchObject({
+      type: "episodic",
+      content: `“${said}” — assistant: getCurrentTime (Europe/Lisbon) → 14:05`,
+      data: { tools: ["getCurrentTime"], topics: ["travel"] },
+    });
+  });
+
+  it("splits a long message into passages, each its own searchable row of the turn", async () => {
+    const u = await newUser();
+    const t = await u.turn();
+    const sentence = (i: number) => `On day ${i} of the trip we walked along the river and ate at a small place near the bridge.`;
+    const said = Array.from({ length: 20 }, (_, i) => sentence(i + 1)).join(" ");
+    const counts = await storeEpisode({ ...t, episode: episode(null), said });
+    const rows = (await allOf(u.userId)).filter((r) => r.type === "episodic");
+    expect(rows.length).toBeGreaterThan(2);
+    expect(counts.added).toBe(rows.length);
+    expect(rows.every((r) => r.sourceTurnId === t.turnId && r.content.length <= 610)).toBe(true);
+    // Nothing lost, nothing repeated: the passages are the message, in order.
+    const joined = rows
+      .sort((a, b) => Number(a.data.passage) - Number(b.data.passage))
+      .map((r) => r.content.replace(/^“|”$/g, ""))
+      .join(" ");
+    expect(joined).toBe(said);
+    expect(rows.map((r) => r.data.passages)).toEqual(rows.map(() => rows.length));
   });
 });
 
@@ -299,7 +319,7 @@ describe("idempotency", () => {
               ],
             })
           : none,
-      episodic: all || parts.episodic ? await storeEpisode({ ...t, episode: episode("User moved to Berlin.") }) : none,
+      episodic: all || parts.episodic ? await storeEpisode({ ...t, episode: episode(), said: "I moved to Berlin." }) : none,
     };
   }
 
@@ -343,7 +363,7 @@ describe("idempotency", () => {
     });
     const before = await footprint(u.userId);
     expect(before.active).toEqual(
-      ["Address the user as Boss", "User is allergic to peanuts", "User lives in Berlin", "User moved to Berlin."].sort(),
+      ["Address the user as Boss", "User is allergic to peanuts", "User lives in Berlin", "“I moved to Berlin.” — assistant: getCurrentTime (Europe/Lisbon) → 14:05"].sort(),
     );
     expect(await storeTurn(t)).toEqual({ semantic: none, procedural: none, episodic: none });
     expect(await footprint(u.userId)).toEqual(before);
@@ -473,14 +493,11 @@ describe("search", () => {
       ...(await u.turn()),
       facts: [allergy("peanuts"), homeCity("Lisbon"), fact("User has a dog named Rex", "Rex", { category: "pet" })],
     });
-    await storeEpisode({ ...(await u.turn()), episode: episode("User planned a trip to Lisbon; assistant checked the time.") });
+    await storeEpisode({ ...(await u.turn()), episode: episode(null), said: "I'm planning a trip to Lisbon." });
     const contents = async (q: string, type?: "semantic") =>
       (await listMemoriesByUserId({ userId: u.userId, q, type })).map((m) => m.content);
 
-    expect(await contents("lisbon")).toEqual([
-      "User planned a trip to Lisbon; assistant checked the time.",
-      "User lives in Lisbon",
-    ]);
+    expect(await contents("lisbon")).toEqual(["“I'm planning a trip to Lisbon.”", "User lives in Lisbon"]);
     expect(await contents("lisbon", "semantic")).toEqual(["User lives in Lisbon"]);
     expect(await contents("dog rex")).toEqual(["User has a dog named Rex"]); // full text, both words
     expect(await contents("peanutz")).toEqual(["User is allergic to peanuts"]); // typo
@@ -500,6 +517,18 @@ describe("search", () => {
 });
 
 describe("user edits and deletes", () => {
+  it("a superseded memory is history: it cannot be edited", async () => {
+    const u = await newUser();
+    await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Braga")] });
+    await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Coimbra")] });
+    const braga = (await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).find((r) => r.content.includes("Braga"))!;
+    expect(braga.invalidatedAt).toBeInstanceOf(Date);
+    expect(await updateMemoryById({ userId: u.userId, id: braga.id, content: "User lives in Braga, Portugal" })).toBe("inactive");
+    expect((await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).find((r) => r.id === braga.id)?.content).toBe(
+      "User lives in Braga",
+    );
+  });
+
   it("edit re-normalises and writes history; delete is soft and writes history", async () => {
     const u = await newUser();
     await storeSemanticFacts({ ...(await u.turn()), facts: [homeCity("Lisbon")] });
@@ -507,9 +536,10 @@ describe("user edits and deletes", () => {
     const id = m!.id;
 
     const edited = await updateMemoryById({ userId: u.userId, id, content: "  User lives in Porto  ", importance: 0.3 });
+    if (edited === "inactive" || !edited) throw new Error("expected the edited memory");
     expect(edited).toMatchObject({ content: "User lives in Porto", normalized: "lives in porto" });
-    expect(edited?.importance).toBeCloseTo(0.3, 5);
-    expect(edited?.data).toEqual({ category: "location", date: null }); // the stale value is dropped
+    expect(edited.importance).toBeCloseTo(0.3, 5);
+    expect(edited.data).toEqual({ category: "location", date: null }); // the stale value is dropped
     // Nothing changed: no history row.
     await updateMemoryById({ userId: u.userId, id, content: "User lives in Porto" });
 
@@ -518,6 +548,7 @@ describe("user edits and deletes", () => {
     expect(await getMemoryById({ userId: u.userId, id })).toBeUndefined();
     expect(await listMemoriesByUserId({ userId: u.userId, includeInactive: true })).toEqual([]);
     expect(await updateMemoryById({ userId: u.userId, id, content: "User lives in Faro" })).toBeUndefined();
+
 
     const [row] = await getDb().select().from(memories).where(eq(memories.id, id));
     expect(row?.deletedAt).toBeInstanceOf(Date);

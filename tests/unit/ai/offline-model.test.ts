@@ -323,7 +323,7 @@ describe("offline model: answers from memory", () => {
   it("does not answer a statement as if it were a question", async () => {
     const text = await reply("I'm allergic to peanuts", zed);
     expect(text).not.toContain("You're allergic");
-    expect(text).toContain("offline model");
+    expect(text).toBe("Got it — I'll remember that you're allergic to peanuts.");
   });
 });
 
@@ -389,9 +389,26 @@ describe("offline model: honest fallback", () => {
     );
   });
 
-  it("notes statements instead of answering them", async () => {
-    expect(await reply("I love hiking in the mountains")).toMatch(
-      /^I'm the offline model \(no LLM is configured; set OPENAI_API_KEY for real answers\), so all I can do is note what you said: “I love hiking in the mountains”\./,
+  it("says back what it understood of an introduction, with the same rules as the memory pipeline", async () => {
+    expect(await reply("Hi, I'm Priya, 34, a nurse in Toronto, and I'm allergic to peanuts. Call me Pri.")).toBe(
+      "Nice to meet you, Priya — I'll remember that you're 34 years old, you work as a nurse, you live in Toronto and you're allergic to peanuts, and I'll call you Pri.",
+    );
+    expect(await reply("I love hiking in the mountains")).toBe("Got it — I'll remember that you like hiking in the mountains.");
+    expect(await reply("When I ask for a recipe, give metric units.")).toBe("Got it — I'll give metric units when you ask for a recipe.");
+  });
+
+  it("promises nothing when memory is off for the chat", async () => {
+    const result = streamText({
+      model: createOfflineModel({ wordDelayMs: 0, now: () => NOW }),
+      system: buildSystemPrompt({ now: NOW, memory: "off" }),
+      prompt: "My name is Zed and I live in Lisbon.",
+    });
+    expect(await result.text).toBe("Nice to meet you, Zed. Memory is off for this chat, so I won't keep any of this.");
+  });
+
+  it("notes statements it understood nothing of, instead of answering them", async () => {
+    expect(await reply("The weather is lovely today")).toMatch(
+      /^I'm the offline model \(no LLM is configured; set OPENAI_API_KEY for real answers\), so all I can do is note what you said: “The weather is lovely today”\./,
     );
   });
 

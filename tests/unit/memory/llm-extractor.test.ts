@@ -217,7 +217,7 @@ describe("LLM extractor through @ai-sdk/openai against a local server", () => {
   it("returns one episode with the tools taken from the turn, or null", async () => {
     answer("episodic_memory", {
       episode: {
-        content: "On 2026-11-23 the user asked for the time in Lisbon; the assistant used getCurrentTime (Europe/Lisbon) and replied 10:05.",
+        did: "getCurrentTime (Europe/Lisbon) → 10:05",
         tools: ["someTool"],
         topics: ["time", "Lisbon"],
         importance: 0.4,
@@ -228,7 +228,11 @@ describe("LLM extractor through @ai-sdk/openai against a local server", () => {
     const extractor = createLlmExtractor(model());
     const first = await extractor.extract("episodic", lisbonTurn);
     expect(episodicExtractionSchema.parse(first.output)).toEqual(first.output);
-    expect(first.output.episode).toMatchObject({ tools: ["getCurrentTime", "calculate"], topics: ["time", "Lisbon"] });
+    expect(first.output.episode).toMatchObject({
+      did: "getCurrentTime (Europe/Lisbon) → 10:05",
+      tools: ["getCurrentTime", "calculate"],
+      topics: ["time", "Lisbon"],
+    });
 
     const second = await extractor.extract("episodic", { ...lisbonTurn, userMessage: "thanks", toolCalls: [] });
     expect(second.output).toEqual({ episode: null });

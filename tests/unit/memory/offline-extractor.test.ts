@@ -375,22 +375,47 @@ describe("offline extractor details", () => {
     expect(got.procedural[0]!.content).not.toMatch(/Root/);
   });
 
-  it("describes a tool turn as one dated episode with its tools and topics", async () => {
+  it("says in the episode what the assistant did: each tool with input and result, and a model's reply in brief", async () => {
     const got = await extractAll(
       turn("What time is it in Lisbon?", {
         assistantMessage: "It's 10:05 in Lisbon. Anything else?",
         toolCalls: [
-          { toolName: "getCurrentTime", input: { timeZone: "Europe/Lisbon" }, output: { timeZone: "Europe/Lisbon", iso: "x", formatted: "x" } },
-          { toolName: "getCurrentTime", input: { timeZone: "Europe/Lisbon" }, output: { timeZone: "Europe/Lisbon", iso: "x", formatted: "x" } },
+          { toolName: "getCurrentTime", input: { timeZone: "Europe/Lisbon" }, output: { timeZone: "Europe/Lisbon", iso: "x", formatted: "Mon 10:05" } },
+          { toolName: "calculate", input: { expression: "2+2" }, output: { expression: "2+2", result: 4 } },
         ],
       }),
     );
     expect(got.episode).toMatchObject({
-      content:
-        'On 2026-11-23 the user asked "What time is it in Lisbon?"; the assistant used getCurrentTime (Europe/Lisbon) and getCurrentTime (Europe/Lisbon) and replied "It\'s 10:05 in Lisbon.".',
-      tools: ["getCurrentTime"],
+      did: "getCurrentTime (Europe/Lisbon) → Mon 10:05; calculate (2+2) → 4; replied “It's 10:05 in Lisbon.”",
+      tools: ["getCurrentTime", "calculate"],
     });
     expect(got.episode!.topics).toEqual(expect.arrayContaining(["time", "Lisbon"]));
+  });
+
+  it("never keeps the offline model's own words", async () => {
+    const offline = await extractAll(
+      turn("I'm planning a trip to Porto in June.", { assistantMessage: "Noted! I'm the offline model, so…", replyAuthor: "offline-model" }),
+    );
+    expect(offline.episode).toMatchObject({ did: null });
+    const withTool = await extractAll(
+      turn("What is 12*(3+4)?", {
+        assistantMessage: "That's 84.",
+        replyAuthor: "offline-model",
+        toolCalls: [{ toolName: "calculate", input: { expression: "12*(3+4)" }, output: { expression: "12*(3+4)", result: 84 } }],
+      }),
+    );
+    expect(withTool.episode?.did).toBe("calculate (12*(3+4)) → 84");
+  });
+
+  it("gives no episode to a bare question about the user, but keeps one for a question about the world", async () => {
+    for (const q of ["What's my name?", "Where do I live again?", "do you remember my dog's name?"]) {
+      expect((await extractAll(turn(q))).episode, q).toBeNull();
+    }
+    for (const q of ["How do I proof sourdough overnight?", "What should I pack for Iceland in March?"]) {
+      expect((await extractAll(turn(q))).episode, q).not.toBeNull();
+    }
+    // A question that also states something is no bare question.
+    expect((await extractAll(turn("I just moved to Denver. Where should I live?"))).episode).not.toBeNull();
   });
 
   it("says when a tool failed", async () => {
@@ -400,7 +425,7 @@ describe("offline extractor details", () => {
         toolCalls: [{ toolName: "getCurrentTime", input: { timeZone: "Atlantis/Lost" }, output: { timeZone: "Atlantis/Lost", error: "Unknown time zone" } }],
       }),
     );
-    expect(got.episode?.content).toContain("getCurrentTime (Atlantis/Lost), which failed but gave no reply");
+    expect(got.episode?.did).toBe("getCurrentTime (Atlantis/Lost) failed");
     expect(got.procedural).toEqual([]);
   });
 
@@ -424,7 +449,7 @@ describe("offline extractor details", () => {
     const long = `${"I love hiking. ".repeat(2000)}My name is Zed.`;
     const got = await extractAll(turn(long));
     expect(got.semantic.filter((f) => f.category === "like")).toHaveLength(1);
-    expect(got.episode!.content.length).toBeLessThanOrEqual(1000);
+    expect(got.episode!.did).toMatch(/^replied “/);
   });
 });
 

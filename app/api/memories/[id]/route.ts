@@ -35,6 +35,9 @@ export const PATCH = withErrorHandling(async (request: Request, { params }: Para
   const { userId } = await requireSession();
   const memory = await updateMemoryById({ userId, id, ...changes });
   if (!memory) throw notFound();
+  if (memory === "inactive") {
+    throw new AppError("conflict:memory", "This memory was superseded or stopped; it is kept as history and cannot be edited.");
+  }
   return Response.json(toMemoryView(memory));
 });
 

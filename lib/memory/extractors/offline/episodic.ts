@@ -8,7 +8,6 @@ import { cleanText, truncate } from "./normalize";
 import { type AnalyzedMessage, splitSentences } from "./sentences";
 import { isSuccessful } from "./workflows";
 
-const QUOTE_LIMIT = 160;
 const MAX_TOPICS = 6;
 
 const TRIVIAL =
@@ -60,9 +59,16 @@ function topicsOf(message: AnalyzedMessage, userText: string, tools: ToolCallRec
   return topics.slice(0, MAX_TOPICS);
 }
 
-function quote(text: string): string {
-  const first = splitSentences(cleanText(text).replace(/\s+/g, " "))[0] ?? "";
-  return `"${truncate(first.replace(/"/g, "'"), QUOTE_LIMIT)}"`;
+/** A tool call's result in a few words: `formatted`/`result`/`text` when the tool gives one, else compact JSON. */
+function resultOf(output: unknown): string {
+  if (typeof output === "string" || typeof output === "number" || typeof output === "boolean") return truncate(String(output), 60);
+  if (typeof output !== "object" || output === null) return "";
+  const record = output as Record<string, unknown>;
+  for (const field of ["formatted", "result", "text", "value"]) {
+    const v = record[field];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return truncate(String(v), 60);
+  }
+  return truncate(JSON.stringify(output), 60);
 }
 
 function argumentsOf(input: unknown): string {
@@ -73,27 +79,25 @@ function argumentsOf(input: unknown): string {
   return parts.length > 0 ? ` (${parts.join(", ")})` : "";
 }
 
-function describeUser(message: AnalyzedMessage, userText: string, instructions: ProceduralMemory[], facts: SemanticFact[]): string {
-  const question = message.sentences.find((s) => /\?\s*$/.test(s));
-  if (question) return `the user asked ${quote(question)}`;
-  if (instructions.length > 0) return `the user gave instructions (${instructions.map((i) => i.content).join("; ")})`;
-  if (facts.length > 0) return `the user said ${quote(userText)}`;
-  if (/^(?:please\s+)?(?:tell|give|show|calculate|compute|convert|explain|help|write|find|list|what|how|check|remind|translate|summari[sz]e|plan)\b/i.test(userText.trim())) {
-    return `the user asked ${quote(userText)}`;
-  }
-  return `the user said ${quote(userText)}`;
-}
+/** Longest gist of a model's reply kept in the episode. */
+const REPLY_GIST_CHARS = 160;
 
-function describeAssistant(turn: TurnForExtraction): string {
-  const parts: string[] = [];
-  const used = turn.toolCalls.map((call) =>
-    isSuccessful(call) ? `${call.toolName}${argumentsOf(call.input)}` : `${call.toolName}${argumentsOf(call.input)}, which failed`,
+/**
+ * What the assistant did: each tool with its input and result, then the
+ * first sentence of a model's reply. The offline model's reply is never kept:
+ * it is a template, and storing it would fill memory with its stock phrases.
+ */
+function describeAssistant(turn: TurnForExtraction): string | null {
+  const parts = turn.toolCalls.map((call) =>
+    isSuccessful(call)
+      ? `${call.toolName}${argumentsOf(call.input)} → ${resultOf(call.output)}`
+      : `${call.toolName}${argumentsOf(call.input)} failed`,
   );
-  if (used.length > 0) parts.push(`the assistant used ${used.join(" and ")}`);
-  const reply = turn.assistantMessage.trim();
-  if (reply) parts.push(`${used.length > 0 ? "and" : "the assistant"} replied ${quote(reply)}`);
-  else parts.push(used.length > 0 ? "but gave no reply" : "the assistant gave no reply");
-  return parts.join(" ");
+  if (turn.replyAuthor !== "offline-model") {
+    const first = splitSentences(cleanText(turn.assistantMessage).replace(/\s+/g, " "))[0];
+    if (first) parts.push(`replied “${truncate(first.replace(/[“”]/g, '"'), REPLY_GIST_CHARS)}”`);
+  }
+  return parts.length > 0 ? parts.join("; ") : null;
 }
 
 /** Unique tool names in order of first use. */
@@ -101,6 +105,28 @@ export function toolNamesOf(toolCalls: readonly ToolCallRecord[]): string[] {
   return [...new Set(toolCalls.map((c) => c.toolName))];
 }
 
+/** "my dog", "do I live", "am I": the question is about the user. "how do I", "should I": about doing something. */
+const SELF_REFERENCE = /\b(?:my|me|mine|myself)\b|\b(?:am|was|were|do|did|have|had)\s+i\b/i;
+const HOW_TO = /\b(?:how|should|can|could|would)\s+(?:do|did|can|should|could|would|i)\b/i;
+
+/**
+ * A bare question about the user ("What's my name?", "Where do I live?"):
+ * asked of memory, it adds nothing memory did not already hold, so it gets no
+ * episode. A question about the world ("How do I proof sourdough?") keeps one:
+ * it says what the user cares about.
+ */
+export function isBareSelfQuestion(message: AnalyzedMessage, userText: string): boolean {
+  const questions = message.sentences.length > 0 && message.sentences.every((s) => /\?\s*$/.test(s));
+  return questions && SELF_REFERENCE.test(userText) && !HOW_TO.test(userText);
+}
+
+/**
+ * The turn's episode, or null when it holds nothing worth recalling: an
+ * injection-like message, small talk with no tool call, or a bare question
+ * about the user that stated nothing new (no fact, no instruction, no tool).
+ * The user's words themselves are added when the episode is stored
+ * (lib/memory/episodes.ts).
+ */
 export function extractEpisode(
   turn: TurnForExtraction,
   message: AnalyzedMessage,
@@ -108,13 +134,13 @@ export function extractEpisode(
   instructions: ProceduralMemory[],
 ): EpisodicMemory | null {
   if (message.promptLike) return null;
-  if (turn.toolCalls.length === 0 && isTrivialMessage(turn.userMessage)) return null;
-  const day = turn.occurredAt.toISOString().slice(0, 10);
-  const content = `On ${day} ${describeUser(message, turn.userMessage, instructions, facts)}; ${describeAssistant(turn)}.`;
+  const nothingDone = turn.toolCalls.length === 0;
+  if (nothingDone && isTrivialMessage(turn.userMessage)) return null;
+  if (nothingDone && facts.length === 0 && instructions.length === 0 && isBareSelfQuestion(message, turn.userMessage)) return null;
   const succeeded = turn.toolCalls.some(isSuccessful);
   const importance = Math.min(1, 0.3 + (succeeded ? 0.1 : 0) + (facts.length > 0 ? 0.2 : 0) + (instructions.length > 0 ? 0.1 : 0));
   return {
-    content: truncate(content, 1000),
+    did: describeAssistant(turn),
     tools: toolNamesOf(turn.toolCalls),
     topics: topicsOf(message, turn.userMessage, turn.toolCalls, facts),
     importance: Math.round(importance * 100) / 100,

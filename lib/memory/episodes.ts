@@ -1,0 +1,59 @@
+/**
+ * How an episode is stored: the user's own words, verbatim, and what the
+ * assistant did. Pure.
+ *
+ * - Up to EPISODE_MAX_CHARS of what the user said is kept word for word;
+ *   beyond that it is cut (the whole message stays in the conversation).
+ * - A message longer than PASSAGE_CHARS is split into passages at sentence
+ *   ends (or, inside a very long sentence, at spaces), each its own row, so
+ *   every part of a long message stays findable and a retrieved passage is
+ *   small enough for the context.
+ * - What the assistant did (tools with inputs and results, or the gist of a
+ *   real model's reply) follows the first passage.
+ */
+
+/** The most of one message kept verbatim as episodes. */
+export const EPISODE_MAX_CHARS = 4_000;
+/** Longest passage: long enough to keep a thought together, short enough to pack several in a context. */
+export const PASSAGE_CHARS = 600;
+
+/** Splits text into passages of at most `max` characters, at sentence ends where it can. */
+export function splitPassages(text: string, max = PASSAGE_CHARS): string[] {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (clean.length <= max) return clean === "" ? [] : [clean];
+  const sentences = clean.match(/[^.!?…]+(?:[.!?…]+["'”’)\]]*|$)\s*/g) ?? [clean];
+  const passages: string[] = [];
+  let current = "";
+  const flush = () => {
+    if (current.trim()) passages.push(current.trim());
+    current = "";
+  };
+  for (const sentence of sentences) {
+    if ((current + sentence).length <= max) {
+      current += sentence;
+      continue;
+    }
+    flush();
+    // A sentence longer than a passage: cut at the last space that fits.
+    let rest = sentence;
+    while (rest.length > max) {
+      const cut = rest.lastIndexOf(" ", max);
+      const at = cut > max / 2 ? cut : max;
+      passages.push(rest.slice(0, at).trim());
+      rest = rest.slice(at);
+    }
+    current = rest;
+  }
+  flush();
+  return passages;
+}
+
+/** The rows of one episode: the user's words as passages, the first followed by what the assistant did. */
+export function episodeContents({ said, did }: { said: string; did: string | null }): string[] {
+  const words = said.length > EPISODE_MAX_CHARS ? `${said.slice(0, EPISODE_MAX_CHARS)}…` : said;
+  const passages = splitPassages(words).map((p) => `“${p.replace(/[“”]/g, '"')}”`);
+  const assistant = did?.trim() ? `assistant: ${did.trim()}` : null;
+  if (passages.length === 0) return assistant ? [assistant] : [];
+  if (assistant) passages[0] = `${passages[0]} — ${assistant}`;
+  return passages;
+}
