@@ -1,6 +1,7 @@
 import { relations, sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   check,
   customType,
   index,
@@ -28,6 +29,8 @@ const tsvector = customType<{ data: string }>({
 
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),
+  // "Use memory": off, nothing is recalled into replies and nothing new is extracted.
+  memoryEnabled: boolean("memory_enabled").notNull().default(true),
   ...timestamps,
 });
 
@@ -63,6 +66,8 @@ export const conversations = pgTable(
     // Imported history: `ext:<externalId>` or `sha:<content hash>`, so re-imports find it again.
     importKey: text("import_key"),
     importId: uuid("import_id").references(() => imports.id, { onDelete: "set null" }),
+    // A temporary chat: never listed, never recalled from, never remembered.
+    temporary: boolean("temporary").notNull().default(false),
     ...timestamps,
   },
   (t) => [
@@ -100,7 +105,8 @@ export const messages = pgTable(
   ],
 );
 
-export type TurnMemoryStatus = "pending" | "processing" | "done" | "failed";
+/** `skipped`: memory was off for the turn (a temporary chat, or the user's "Use memory" switch). */
+export type TurnMemoryStatus = "pending" | "processing" | "done" | "failed" | "skipped";
 /** Where a turn came from: a live chat, or imported history (its events are throttled). */
 export type TurnSource = "chat" | "import";
 

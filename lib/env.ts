@@ -54,6 +54,8 @@ const envSchema = z.object({
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
   INNGEST_BASE_URL: optionalString,
+  /** Where a turn's run can be looked at (the launcher sets the local server's dashboard); a reply's memory status links to it. */
+  INNGEST_DASHBOARD_URL: optionalString.pipe(z.url().optional()),
   /** "off": the launcher starts no local Inngest server (Inngest Cloud, or a server at INNGEST_BASE_URL). */
   INNGEST_LOCAL: z.enum(["on", "off"]).default("on"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),

@@ -88,6 +88,7 @@ async function main() {
 
     if (inngestMode === "local") {
       const inngestUrl = `http://127.0.0.1:${e.INNGEST_LOCAL_PORT}`;
+      childEnv.INNGEST_DASHBOARD_URL ??= inngestUrl;
       const serverEnv: NodeJS.ProcessEnv = { ...childEnv };
       if (mode === "start") {
         // Production: signed like self-hosted Inngest; the app runs in the SDK's cloud mode, which
@@ -130,6 +131,7 @@ async function main() {
       );
     } else if (inngestMode === "cli") {
       childEnv.INNGEST_DEV = "http://127.0.0.1:8288";
+      childEnv.INNGEST_DASHBOARD_URL ??= "http://127.0.0.1:8288";
       const cli = supervise({
         name: "Inngest Dev Server",
         command: "npx",

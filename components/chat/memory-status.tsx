@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { sendJson } from "@/lib/http/send-json";
 
-type TurnStatus = "pending" | "processing" | "done" | "failed";
+type TurnStatus = "pending" | "processing" | "done" | "failed" | "skipped";
 type JobType = "episodic" | "semantic" | "procedural";
 
 interface TurnView {
@@ -57,7 +57,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
         if (res.ok) {
           const next = (await res.json()) as TurnView;
           setView(next);
-          if (next.status === "done" || next.status === "failed") return; // settled: stop polling
+          if (next.status === "done" || next.status === "failed" || next.status === "skipped") return; // settled: stop polling
         }
       } catch {
         // offline for a moment: keep trying
@@ -102,6 +102,8 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
       ) : (
         summary.text
       );
+  } else if (status === "skipped") {
+    label = "Not remembered (memory is off for this chat)";
   } else if (status === "failed") {
     const failed = view?.jobs.filter((j) => j.status === "failed").map((j) => j.type) ?? [];
     label = `Memory failed${failed.length ? ` (${failed.join(", ")})` : ""}`;

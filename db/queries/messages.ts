@@ -48,7 +48,8 @@ export async function getMessageById({
 }
 
 export type SaveUserMessageResult =
-  | { status: "saved"; messageId: string; retried: boolean }
+  /** `temporary`: the conversation's own flag (set when it was started). */
+  | { status: "saved"; messageId: string; retried: boolean; temporary: boolean }
   /** The conversation id is someone else's. */
   | { status: "not_found" };
 
@@ -66,16 +67,19 @@ export async function saveUserMessage({
   conversationId,
   title,
   message,
+  temporary = false,
 }: {
   userId: string;
   conversationId: string;
   title: string;
   message: { id: string; parts: unknown[] };
+  /** Starts a temporary chat when the conversation is new; an existing one keeps its flag. */
+  temporary?: boolean;
 }): Promise<SaveUserMessageResult> {
   return getDb().transaction(async (tx) => {
-    await tx.insert(conversations).values({ id: conversationId, userId, title }).onConflictDoNothing();
+    await tx.insert(conversations).values({ id: conversationId, userId, title, temporary }).onConflictDoNothing();
     const [conversation] = await tx
-      .select({ userId: conversations.userId })
+      .select({ userId: conversations.userId, temporary: conversations.temporary })
       .from(conversations)
       .where(eq(conversations.id, conversationId))
       .for("update");
@@ -103,6 +107,6 @@ export async function saveUserMessage({
     }
     if (!saved) throw new Error("insert into messages returned no row");
     await tx.update(conversations).set({ updatedAt: sql`now()` }).where(eq(conversations.id, conversationId));
-    return { status: "saved", messageId: saved, retried };
+    return { status: "saved", messageId: saved, retried, temporary: conversation.temporary };
   });
 }

@@ -28,13 +28,16 @@ export async function saveTurn({
   turnId,
   userMessage,
   assistantMessage,
+  memoryStatus = "pending",
 }: {
   userId: string;
   conversationId: string;
   turnId: string;
   userMessage: MessageToSave;
   assistantMessage: MessageToSave | null;
-}): Promise<{ turnId: string | null }> {
+  /** `skipped`: memory is off for this turn (temporary chat, or the user's switch); no event follows. */
+  memoryStatus?: "pending" | "skipped";
+}): Promise<{ turnId: string | null; replaced: boolean }> {
   return getDb().transaction(async (tx) => {
     await tx
       .insert(messages)
@@ -51,7 +54,7 @@ export async function saveTurn({
       .update(conversations)
       .set({ updatedAt: sql`now()` })
       .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
-    if (!assistantMessage) return { turnId: null };
+    if (!assistantMessage) return { turnId: null, replaced: false };
     await tx.insert(messages).values({
       id: assistantMessage.id,
       conversationId,
@@ -60,14 +63,26 @@ export async function saveTurn({
       parts: assistantMessage.parts,
       metadata: assistantMessage.metadata ?? {},
     });
+    // A regenerated reply replaces the old one in the same turn: what the user said was already
+    // remembered from it, so no new memory run follows.
+    const [earlier] = await tx
+      .select({ id: turns.id, assistantMessageId: turns.assistantMessageId })
+      .from(turns)
+      .where(eq(turns.userMessageId, userMessage.id));
+    if (earlier) {
+      await tx.update(turns).set({ assistantMessageId: assistantMessage.id, completedAt: sql`now()` }).where(eq(turns.id, earlier.id));
+      if (earlier.assistantMessageId) await tx.delete(messages).where(eq(messages.id, earlier.assistantMessageId));
+      return { turnId: earlier.id, replaced: true };
+    }
     await tx.insert(turns).values({
       id: turnId,
       userId,
       conversationId,
       userMessageId: userMessage.id,
       assistantMessageId: assistantMessage.id,
+      memoryStatus,
     });
-    return { turnId };
+    return { turnId, replaced: false };
   });
 }
 

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { users } from "../schema";
 
@@ -10,5 +10,23 @@ export async function createGuestUser(): Promise<{ id: string }> {
 
 export async function getUserById({ id }: { id: string }): Promise<{ id: string } | undefined> {
   const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.id, id));
+  return row;
+}
+
+export interface UserSettings {
+  memoryEnabled: boolean;
+}
+
+export async function getUserSettingsById({ id }: { id: string }): Promise<UserSettings | undefined> {
+  const [row] = await getDb().select({ memoryEnabled: users.memoryEnabled }).from(users).where(eq(users.id, id));
+  return row;
+}
+
+export async function updateUserSettingsById({ id, ...changes }: { id: string } & Partial<UserSettings>): Promise<UserSettings | undefined> {
+  const [row] = await getDb()
+    .update(users)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning({ memoryEnabled: users.memoryEnabled });
   return row;
 }

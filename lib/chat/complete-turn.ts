@@ -25,23 +25,27 @@ export async function completeTurn({
   turnId,
   userMessage,
   reply,
+  memoryOn = true,
 }: {
   userId: string;
   conversationId: string;
   turnId: string;
   userMessage: ChatUIMessage;
   reply: Promise<FinishedReply | null>;
-}): Promise<{ turnId: string | null }> {
+  /** Off: the turn is saved as `skipped` and never extracted. */
+  memoryOn?: boolean;
+}): Promise<{ turnId: string | null; replaced: boolean }> {
   const finished = await Promise.race([
     reply,
     new Promise<null>((resolve) => setTimeout(() => resolve(null), REPLY_DEADLINE_MS).unref()),
   ]);
-  if (!finished) return { turnId: null };
+  if (!finished) return { turnId: null, replaced: false };
   return saveTurn({
     userId,
     conversationId,
     turnId,
     userMessage: { id: userMessage.id, parts: userMessage.parts },
+    memoryStatus: memoryOn ? "pending" : "skipped",
     assistantMessage: {
       id: finished.message.id,
       parts: finished.message.parts,

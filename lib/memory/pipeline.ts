@@ -64,6 +64,8 @@ export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
   const loaded = await getTurnWithMessagesById({ id: turnId });
   if (!loaded) return null; // deleted with its conversation: nothing to remember
   const { turn, userMessage, assistantMessage } = loaded;
+  // Memory was off for this turn (temporary chat, or switched off): never extracted, whatever sent the event.
+  if (turn.memoryStatus === "skipped") return null;
   const previous = await getPreviousExchangeByUserMessageId({ conversationId: turn.conversationId, userMessageId: turn.userMessageId });
   const jobs = await ensureMemoryJobsForTurn({ turnId, userId: turn.userId });
   await setTurnMemoryStatus({ id: turnId, status: "processing" });

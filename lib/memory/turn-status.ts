@@ -1,6 +1,7 @@
 import "server-only";
 import { getMemoryJobsByTurnId } from "@/db/queries/memory-jobs";
 import type { TurnRow } from "@/db/queries/turns";
+import { env } from "@/lib/env";
 import { memoryTypes } from "./types";
 
 /**
@@ -15,6 +16,8 @@ export interface TurnStatusView {
   conversationId: string;
   status: TurnRow["memoryStatus"];
   delivery: TurnDelivery;
+  /** The turn's run on the Inngest dashboard, when one is configured (INNGEST_DASHBOARD_URL). */
+  runUrl: string | null;
   jobs: {
     type: (typeof memoryTypes)[number];
     status: "pending" | "running" | "done" | "failed";
@@ -34,6 +37,7 @@ export async function getTurnStatusView(turn: TurnRow): Promise<TurnStatusView> 
     conversationId: turn.conversationId,
     status: turn.memoryStatus,
     delivery: deliveryOf(turn),
+    runUrl: runUrlOf(turn.id),
     jobs: memoryTypes.map((type) => {
       const job = jobs.find((j) => j.type === type);
       return {
@@ -52,4 +56,13 @@ export async function getTurnStatusView(turn: TurnRow): Promise<TurnStatusView> 
 export function deliveryOf(turn: Pick<TurnRow, "memoryStatus" | "eventSentAt" | "eventFailedAt">): TurnDelivery {
   if (turn.memoryStatus !== "pending" || turn.eventSentAt) return "sent";
   return turn.eventFailedAt ? "delayed" : "waiting";
+}
+
+/** The dashboard's run search for the turn: its events carry the turn id (the local server's `/runs?q=`). */
+export function runUrlOf(turnId: string): string | null {
+  const dashboard = env().INNGEST_DASHBOARD_URL;
+  if (!dashboard) return null;
+  const url = new URL("/runs", dashboard);
+  url.searchParams.set("q", turnId);
+  return url.toString();
 }

@@ -8,6 +8,7 @@ import {
 } from "ai";
 import { after } from "next/server";
 import { getMessagesByConversationId, saveUserMessage } from "@/db/queries/messages";
+import { getUserSettingsById } from "@/db/queries/users";
 import { requireSession } from "@/lib/auth/session";
 import { getChatModel } from "@/lib/ai/models";
 import { buildSystemPrompt } from "@/lib/ai/prompts";
@@ -43,12 +44,17 @@ export const POST = withErrorHandling(async (request: Request) => {
     conversationId: body.id,
     title: titleFrom(text),
     message: { id: body.message.id, parts: body.message.parts },
+    temporary: body.temporary,
   });
   if (saved.status === "not_found") throw new AppError("not_found:conversation", "No such conversation.");
+  // Memory is off for a temporary chat and when the user switched it off: nothing recalled, nothing extracted.
+  const memoryOn = !saved.temporary && ((await getUserSettingsById({ id: userId }))?.memoryEnabled ?? true);
 
   const history = await getMessagesByConversationId({ userId, conversationId: body.id });
   const userMessage: ChatUIMessage = { id: saved.messageId, role: "user", parts: body.message.parts };
-  const uiMessages = [...history.filter((m) => m.id !== userMessage.id).map(toUIMessage), userMessage];
+  // What came before this message; a regenerated reply's predecessor is not part of its context.
+  const at = history.findIndex((m) => m.id === userMessage.id);
+  const uiMessages = [...(at >= 0 ? history.slice(0, at) : history).map(toUIMessage), userMessage];
 
   const chatModel = getChatModel();
   const turnId = randomUUID();
@@ -61,8 +67,8 @@ export const POST = withErrorHandling(async (request: Request) => {
 
   // After the response: persist the reply and the turn, then hand it to the memory pipeline.
   after(async () => {
-    const turn = await completeTurn({ userId, conversationId: body.id, turnId, userMessage, reply: finished });
-    if (turn.turnId) await sendTurnEvent({ turnId: turn.turnId, userId, conversationId: body.id });
+    const turn = await completeTurn({ userId, conversationId: body.id, turnId, userMessage, reply: finished, memoryOn });
+    if (turn.turnId && memoryOn && !turn.replaced) await sendTurnEvent({ turnId: turn.turnId, userId, conversationId: body.id });
   });
 
   const stream = createUIMessageStream<ChatUIMessage>({
@@ -76,13 +82,13 @@ export const POST = withErrorHandling(async (request: Request) => {
         messageId: assistantMessageId,
         messageMetadata: { turnId, model: chatModel.kind, createdAt: new Date().toISOString() },
       });
-      const memory = await getMemoryContext({ userId, query: text });
+      const memory = memoryOn ? await getMemoryContext({ userId, query: text }) : { context: undefined, memoryIds: [] };
       memoryIds = memory.memoryIds;
       // What entered this reply's context, for "Used N memories" under it.
       writer.write({ type: "message-metadata", messageMetadata: { memoryIds } });
       const result = streamText({
         model: chatModel.model,
-        system: buildSystemPrompt({ memoryContext: memory.context, now: new Date() }),
+        system: buildSystemPrompt({ memoryContext: memory.context, now: new Date(), memory: memoryOn ? "on" : "off" }),
         messages: modelMessages,
         tools: chatTools,
         stopWhen: stepCountIs(5),

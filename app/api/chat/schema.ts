@@ -17,6 +17,8 @@ export const chatRequestSchema = z.object({
     parts: z.array(textPartSchema).min(1).max(20),
     metadata: z.unknown().optional(),
   }),
+  /** On a new conversation's first message: a temporary chat (never listed, recalled from or remembered). */
+  temporary: z.boolean().optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

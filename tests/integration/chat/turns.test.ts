@@ -139,10 +139,10 @@ describe("saveUserMessage (committed before the reply streams)", () => {
     const conversationId = randomUUID();
     const id = randomUUID();
     const first = await saveUserMessage({ userId, conversationId, title: "t", message: { id, parts: text("hi") } });
-    expect(first).toEqual({ status: "saved", messageId: id, retried: false });
+    expect(first).toEqual({ status: "saved", messageId: id, retried: false, temporary: false });
     expect((await getConversationById({ userId, id: conversationId }))?.title).toBe("t");
     const again = await saveUserMessage({ userId, conversationId, title: "t", message: { id, parts: text("hi") } });
-    expect(again).toEqual({ status: "saved", messageId: id, retried: true });
+    expect(again).toEqual({ status: "saved", messageId: id, retried: true, temporary: false });
     expect((await getMessagesByConversationId({ userId, conversationId })).map((m) => m.id)).toEqual([id]);
   });
 

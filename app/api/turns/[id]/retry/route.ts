@@ -19,8 +19,10 @@ export const POST = withErrorHandling(
     const { userId } = await requireSession();
     const turn = await getTurnById({ userId, id });
     if (!turn) throw new AppError("not_found:turn", "No such turn.");
-    // A done turn has nothing left to extract: no new run.
-    if (turn.memoryStatus === "done") return Response.json({ id, status: "done" }, { status: 202 });
+    // A done turn has nothing left to extract, and a skipped one (memory off) must never be: no run.
+    if (turn.memoryStatus === "done" || turn.memoryStatus === "skipped") {
+      return Response.json({ id, status: turn.memoryStatus }, { status: 202 });
+    }
     await enforceRateLimit("retry", id);
     await resetFailedMemoryJobs({ turnId: id });
     await setTurnMemoryStatus({ id, status: "pending" });
