@@ -27,8 +27,10 @@ const chatBody = (conversationId: string) =>
   JSON.stringify({ id: conversationId, message: { id: crypto.randomUUID(), role: "user", parts: [{ type: "text", text: "I live in Mordor" }] } });
 
 test("a cross-site form POST neither swaps the visitor's session nor writes anything", async ({ page, baseURL }) => {
-  await page.goto("/");
+  // The session first, then the page: the page's own session fetch then carries the cookie
+  // instead of racing this one to mint a second guest.
   const userId = await sessionUserId(page.request);
+  await page.goto("/");
   const cookieBefore = (await page.context().cookies(baseURL)).find((c) => c.name === "jarvus_session")?.value;
   expect(cookieBefore).toBeTruthy();
   const before = await rowCountsOf(userId);
@@ -54,8 +56,10 @@ test("a cross-site form POST neither swaps the visitor's session nor writes anyt
 });
 
 test("a same-site page on another port cannot post into the visitor's account", async ({ page, baseURL }) => {
-  await page.goto("/");
+  // The session first, then the page: the page's own session fetch then carries the cookie
+  // instead of racing this one to mint a second guest.
   const userId = await sessionUserId(page.request);
+  await page.goto("/");
   const before = await rowCountsOf(userId);
   const conversationId = crypto.randomUUID();
   html = `<script>

