@@ -175,8 +175,9 @@ export const memories = pgTable(
       onDelete: "set null",
     }),
     sourceTurnId: uuid("source_turn_id").references(() => turns.id, { onDelete: "set null" }),
+    // Full text over the key, the content and an episode's topics (lib/memory/retrieval).
     search: tsvector("search").generatedAlwaysAs(
-      sql`to_tsvector('simple', coalesce("key", '') || ' ' || "content")`,
+      sql`to_tsvector('simple', coalesce("key", '') || ' ' || "content" || ' ' || coalesce("data"->>'topics', ''))`,
     ),
     ...timestamps,
   },

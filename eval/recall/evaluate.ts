@@ -22,8 +22,11 @@ import { embedPendingMemories } from "@/lib/memory/retrieval/embeddings";
 import { Bm25 } from "./bm25";
 import type { EvalDataset, EvalUser } from "./dataset";
 
-/** A recalled memory whose fused score is at least this counts as "something relevant" for abstention questions. */
-export const ABSTENTION_SCORE = 0.02;
+/**
+ * A recalled memory whose relevance (the recall API's `score`, in [0, 1]) is at least this is
+ * presented as an answer; an abstention question is clean when nothing in its context reaches it.
+ */
+export const ABSTENTION_SCORE = 0.8;
 
 export interface Rates {
   at5: number;
@@ -71,14 +74,14 @@ export interface RecallEvaluation {
   results: QuestionResult[];
 }
 
-interface Ingested {
+export interface Ingested {
   userId: string;
   /** dataset message id → the turn it belongs to (a reply belongs to the turn it answers). */
   turnOfMessage: Map<string, string>;
   turnIds: string[];
 }
 
-async function ingestUser(user: EvalUser): Promise<Ingested> {
+export async function ingestUser(user: EvalUser): Promise<Ingested> {
   const { id: userId } = await createGuestUser();
   // Sorted and filtered as the Jarvus parser does, so planned positions are dataset positions.
   const conversations = user.conversations.map((c) => ({
@@ -127,11 +130,11 @@ function summarise(results: QuestionResult[]): CategoryResult {
   };
 }
 
-/** Retrieval's ranking: by fused score, ties (always-included memories score 0) in prompt order. */
+/** Retrieval's ranking of facts and episodes; what is always included (no rank) after it, in prompt order. */
 function ranked(memories: RecalledMemory[]): RecalledMemory[] {
   return memories
     .map((m, i) => ({ m, i }))
-    .sort((a, b) => b.m.score - a.m.score || a.i - b.i)
+    .sort((a, b) => (a.m.rank ?? Infinity) - (b.m.rank ?? Infinity) || a.i - b.i)
     .map(({ m }) => m);
 }
 
@@ -161,6 +164,20 @@ export async function evaluateRecall(
   }
   const ingestSeconds = (performance.now() - ingestStart) / 1000;
 
+  return scoreRecall(dataset, ingested, { ...options, extractor: extractor.kind, ingest: { turns, seconds: ingestSeconds } });
+}
+
+/**
+ * Ask every question of users already ingested (`ingested[i]` is `dataset.users[i]`) and
+ * summarise: the second half of evaluateRecall, on its own so retrieval can be re-measured
+ * without extracting again.
+ */
+export async function scoreRecall(
+  dataset: EvalDataset,
+  ingested: Ingested[],
+  options: { budget?: number; extractor: string; ingest: { turns: number; seconds: number } },
+): Promise<RecallEvaluation> {
+  const { turns, seconds: ingestSeconds } = options.ingest;
   const results: QuestionResult[] = [];
   const abstentions: { clean: boolean }[] = [];
   let budget = 0;
@@ -218,7 +235,7 @@ export async function evaluateRecall(
   const updates = results.filter((r) => r.category === "knowledge-update");
   return {
     dataset: dataset.name,
-    extractor: extractor.kind,
+    extractor: options.extractor,
     users: dataset.users.length,
     turns,
     questions: results.length + abstentions.length,

@@ -11,8 +11,13 @@ export interface RecalledMemory {
   content: string;
   validFrom: string;
   source: { conversationId: string | null; turnId: string | null };
-  /** Retrieval's fused score; 0 for what is always included (standing instructions, the core profile). */
+  /**
+   * How well it answers the message, in [0, 1] (RetrievedFact.relevance); 0 for what is always
+   * included (standing instructions, the core profile).
+   */
   score: number;
+  /** Its place in retrieval's ranking of facts and episodes; null for what is always included. */
+  rank: number | null;
 }
 
 export interface Recall {
@@ -34,20 +39,21 @@ export async function recall({ userId, query, budget }: { userId: string; query:
   const budgetTokens = budget ?? env().MEMORY_TOKEN_BUDGET;
   if (env().MEMORY_RETRIEVAL === "off") return { memories: [], tokens: 0, budget: budgetTokens, context: undefined };
   const retrieved = await retrieveMemories({ userId, query, budgetTokens });
-  const view = (type: MemoryType, m: RetrievedMeta & { content: string }, score: number): RecalledMemory => ({
+  const view = (type: MemoryType, m: RetrievedMeta & { content: string; relevance?: number; rank?: number | null }): RecalledMemory => ({
     id: m.id,
     type,
     content: m.content,
     validFrom: m.validFrom.toISOString(),
     source: { conversationId: m.sourceConversationId, turnId: m.sourceTurnId },
-    score,
+    score: Math.round((m.relevance ?? 0) * 1000) / 1000,
+    rank: m.rank ?? null,
   });
   const rendered = renderMemoryContext(retrieved);
   return {
     memories: [
-      ...retrieved.instructions.map((m) => view("procedural", m, 0)),
-      ...retrieved.facts.map((m) => view("semantic", m, m.score)),
-      ...retrieved.episodes.map((m) => view("episodic", m, m.score)),
+      ...retrieved.instructions.map((m) => view("procedural", m)),
+      ...retrieved.facts.map((m) => view("semantic", m)),
+      ...retrieved.episodes.map((m) => view("episodic", m)),
     ],
     tokens: retrieved.usedTokens,
     budget: budgetTokens,

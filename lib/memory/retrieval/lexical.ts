@@ -41,12 +41,19 @@ export interface Bm25Scored {
   id: string;
   score: number;
   /**
-   * How much of the question the memory answers, in [0, 1]: its score over
-   * the score of a memory holding every term once at average length. Scores
-   * of one query are comparable; this makes them comparable across queries
-   * (retrieval's minimum relevance).
+   * How much of the question the memory holds, in [0, 1]: the share of the
+   * terms' weight (IDF × term weight) whose term occurs in it at all. Unlike
+   * the score it does not grow with repeats or shortness, so it is comparable
+   * across memories and queries (retrieval's relevance; abstention).
    */
   coverage: number;
+  /**
+   * The same over the terms some candidate holds: a word no memory contains
+   * cannot be matched by any, so it does not count against one that holds
+   * the others (retrieval's entry bar), while `coverage` keeps it (a question
+   * about something never said scores low: abstention).
+   */
+  matchedCoverage: number;
 }
 
 /**
@@ -67,19 +74,29 @@ export function scoreBm25(
     const df = tokenized.filter((tokens) => tokens.some((t) => matches(t, term))).length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   });
-  // The score of a document holding every term exactly once, at average length.
   const ideal = terms.reduce((sum, term, i) => sum + term.weight * idf[i]!, 0);
+  const present = terms.map((term) => tokenized.some((tokens) => tokens.some((t) => matches(t, term))));
+  const idealMatched = terms.reduce((sum, term, i) => sum + (present[i] ? term.weight * idf[i]! : 0), 0);
   const scored: Bm25Scored[] = [];
   tokenized.forEach((tokens, d) => {
     let score = 0;
+    let held = 0;
     terms.forEach((term, i) => {
       let tf = 0;
       for (const t of tokens) if (matches(t, term)) tf++;
       if (tf === 0) return;
       const norm = tf + BM25_K1 * (1 - BM25_B + (BM25_B * tokens.length) / avgLength);
       score += term.weight * idf[i]! * ((tf * (BM25_K1 + 1)) / norm);
+      held += term.weight * idf[i]!;
     });
-    if (score > 0) scored.push({ id: docs[d]!.id, score, coverage: ideal > 0 ? Math.min(1, score / ideal) : 0 });
+    if (score > 0) {
+      scored.push({
+        id: docs[d]!.id,
+        score,
+        coverage: ideal > 0 ? Math.min(1, held / ideal) : 0,
+        matchedCoverage: idealMatched > 0 ? Math.min(1, held / idealMatched) : 0,
+      });
+    }
   });
   return scored.sort((a, b) => b.score - a.score);
 }

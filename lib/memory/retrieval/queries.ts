@@ -239,3 +239,65 @@ export async function getRecentEpisodes(
     limit ${limit}`);
   return toCandidateRows(rows);
 }
+
+/**
+ * At most this many full-text matches go to BM25 (lexical.ts). Postgres
+ * cannot order by BM25, so the matches are pre-ranked by ts_rank (term
+ * frequency, no rarity) and cut here: rarely reached, and when it is, only
+ * the weakest matches of very common words are left out.
+ */
+export const LEXICAL_SCAN_LIMIT = 400;
+
+/**
+ * Facts and episodes holding any of the query's words (the OR-ed prefix
+ * tsquery), through the GIN index on `search`, best by ts_rank first; each
+ * with its topics, which the index covers too.
+ */
+export async function getLexicalCandidates(
+  db: DbOrTx,
+  { userId, tsquery, limit = LEXICAL_SCAN_LIMIT }: { userId: string; tsquery: string; limit?: number },
+): Promise<Array<CandidateRow & { topics: string }>> {
+  const { rows } = await db.execute<RawCandidateRow & { topics: string | null }>(sql`
+    select ${MEMORY_COLUMNS}, coalesce(m.data->>'topics', '') as topics, ts_rank(m.search, q, 1) as score
+    from memories m, to_tsquery('simple', ${tsquery}) q
+    where m.user_id = ${userId} and m.type in ('semantic', 'episodic') and ${ACTIVE} and m.search @@ q
+    order by ts_rank(m.search, q, 1) desc, m.valid_from desc, m.id
+    limit ${limit}`);
+  return toCandidateRows(rows).map((r, i) => ({ ...r, topics: rows[i]!.topics ?? "" }));
+}
+
+/** Facts and episodes said within [from, to), newest first: the period a question names. */
+export async function getMemoriesInPeriod(
+  db: DbOrTx,
+  { userId, from, to, limit }: { userId: string; from: Date; to: Date; limit: number },
+): Promise<CandidateRow[]> {
+  const { rows } = await db.execute<RawCandidateRow>(sql`
+    select ${MEMORY_COLUMNS}, 0::real as score
+    from memories m
+    where m.user_id = ${userId} and m.type in ('semantic', 'episodic') and ${ACTIVE}
+      and m.valid_from >= ${from.toISOString()} and m.valid_from < ${to.toISOString()}
+    order by m.valid_from desc, m.id
+    limit ${limit}`);
+  return toCandidateRows(rows);
+}
+
+/**
+ * How many facts and episodes the user has, for BM25's document
+ * frequencies. Exact is not needed — the logarithm of a rarity — so a count
+ * is kept per process for a minute instead of costing a scan of the user's
+ * rows before every reply.
+ */
+const collectionSizes = new Map<string, { size: number; at: number }>();
+const COLLECTION_SIZE_TTL_MS = 60_000;
+
+export async function getSearchableMemoryCount(db: DbOrTx, { userId }: { userId: string }): Promise<number> {
+  const cached = collectionSizes.get(userId);
+  if (cached && Date.now() - cached.at < COLLECTION_SIZE_TTL_MS) return cached.size;
+  const { rows } = await db.execute<{ n: number | string }>(sql`
+    select count(*) as n from memories m
+    where m.user_id = ${userId} and m.type in ('semantic', 'episodic') and ${ACTIVE}`);
+  const size = Number(rows[0]?.n ?? 0);
+  if (collectionSizes.size > 10_000) collectionSizes.clear();
+  collectionSizes.set(userId, { size, at: Date.now() });
+  return size;
+}

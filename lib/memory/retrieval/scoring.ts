@@ -27,10 +27,17 @@ export const W_IMPORTANCE = 0.3;
 export const W_RECENCY = 0.2;
 export const HALF_LIFE_DAYS = { semantic: 180, episodic: 30 } as const;
 
-export type RetrieverName = "fulltext" | "trigram" | "vector";
+/**
+ * The ranked lists retrieval fuses: full text (ranked by BM25), trigram (typos), vector similarity,
+ * the period the question names, and the newest episodes (continuity).
+ */
+export type RetrieverName = "fulltext" | "trigram" | "vector" | "period" | "recent";
 
-/** The weight of each retriever's list in the fusion. */
-export const LIST_WEIGHTS: Readonly<Record<RetrieverName, number>> = { fulltext: 1, trigram: 1, vector: 1 };
+/**
+ * The weight of each retriever's list in the fusion: the two relevance rankings count fully, a
+ * typo match half, being said in the named period a little more than half, being recent little.
+ */
+export const LIST_WEIGHTS: Readonly<Record<RetrieverName, number>> = { fulltext: 1, trigram: 0.5, vector: 1, period: 0.6, recent: 0.2 };
 
 const DAY_MS = 86_400_000;
 
@@ -87,7 +94,7 @@ export interface Fused<T extends FusionCandidate> {
  */
 export function fuseRankedLists<T extends FusionCandidate>(
   lists: Partial<Record<RetrieverName, readonly T[]>>,
-  { now, halfLifeDays }: { now: Date; halfLifeDays: number },
+  { now, halfLifeDays }: { now: Date; halfLifeDays: number | ((item: T) => number) },
 ): Fused<T>[] {
   const byId = new Map<string, { item: T; ranks: Partial<Record<RetrieverName, number>> }>();
   for (const [name, list] of Object.entries(lists) as Array<[RetrieverName, readonly T[] | undefined]>) {
@@ -103,7 +110,9 @@ export function fuseRankedLists<T extends FusionCandidate>(
   const fused = [...byId.values()].map(({ item, ranks }) => ({
     item,
     ranks,
-    score: reciprocalRankFusion(ranks) + priorScore(item, { now, halfLifeDays }),
+    score:
+      reciprocalRankFusion(ranks) +
+      priorScore(item, { now, halfLifeDays: typeof halfLifeDays === "number" ? halfLifeDays : halfLifeDays(item) }),
   }));
   return fused.sort(
     (a, b) =>

@@ -5,7 +5,7 @@ import { memories, users, type MemoryType } from "@/db/schema";
 import { parseMemoryContext, renderMemoryContext } from "@/lib/ai/memory-context";
 import { resetEnvCache } from "@/lib/env";
 import { getMemoryContext } from "@/lib/memory/context";
-import { retrieveMemories, type RetrievedMemories } from "@/lib/memory/retrieval";
+import { RECENT_EPISODES, retrieveMemories, type RetrievedMemories } from "@/lib/memory/retrieval";
 import { estimateTokens } from "@/lib/memory/retrieval/budget";
 import { getFullTextCandidates } from "@/lib/memory/retrieval/queries";
 import { analyzeQuery } from "@/lib/memory/retrieval/text";
@@ -158,11 +158,15 @@ describe("retrieveMemories: text search", () => {
     const result = await retrieveMemories({ userId, query: "the tax return again", ...textOnly });
     const ids = result.episodes.map((e) => e.id);
     expect(ids).toContain(tax);
-    expect(ids).toEqual(expect.arrayContaining(episodes.slice(0, 3)));
-    expect(ids).not.toContain(episodes[3]);
-    // Shown newest first, with the day the conversation happened.
-    expect(result.episodes[0]).toMatchObject({ id: episodes[0], date: new Date(now - DAY).toISOString().slice(0, 10) });
-    expect(result.episodes.at(-1)?.id).toBe(tax);
+    expect(ids).toEqual(expect.arrayContaining(episodes.slice(0, RECENT_EPISODES)));
+    expect(ids).not.toContain(episodes[RECENT_EPISODES]);
+    // The match ranks above what is only recent.
+    const tax1 = result.episodes.find((e) => e.id === tax)!;
+    expect(tax1.rank).toBe(1);
+    expect(result.episodes.filter((e) => e.id !== tax).every((e) => (e.rank ?? 0) > 1)).toBe(true);
+    // Shown as a timeline, oldest first, each with the day the conversation happened.
+    expect(result.episodes[0]).toMatchObject({ id: tax, date: new Date(now - 200 * DAY).toISOString().slice(0, 10) });
+    expect(result.episodes.at(-1)).toMatchObject({ id: episodes[0], date: new Date(now - DAY).toISOString().slice(0, 10) });
   });
 
   it("always offers all active instructions and the core profile, whatever the message", async () => {
@@ -204,7 +208,7 @@ describe("retrieveMemories: text search", () => {
       { content: "User loves Lisbon trams", supersededBy: porto },
     ]);
     const [kept] = await seed(userId, [{ content: "User loves Lisbon custard tarts" }]);
-    const result = await retrieveMemories({ userId, query: "Lisbon allergic shellfish captain trip trams", ...textOnly });
+    const result = await retrieveMemories({ userId, query: "Lisbon shellfish trip trams", ...textOnly });
     const ids = idsOf(result);
     expect(ids).toContain(porto);
     expect(ids).toContain(kept);

@@ -38,6 +38,12 @@ describe("scoreBm25", () => {
     expect(full!.coverage).toBeGreaterThan(0.8);
     expect(full!.coverage).toBeLessThanOrEqual(1);
     expect(part!.coverage).toBeLessThan(full!.coverage - 0.3);
+    // Saying one of the words twice in a short memory does not make it hold more of the question.
+    const scored = scoreBm25([{ id: "z", text: "Okafor, Okafor" }, ...docs], terms, { collectionSize: 50 });
+    const repeated = scored.find((s) => s.id === "z")!;
+    const rare = scored.find((s) => s.id === "rare")!;
+    expect(repeated.coverage).toBeLessThan(0.4);
+    expect(repeated.coverage).toBeLessThan(rare.coverage);
   });
 
   it("tokenizes like Postgres's simple parser: lower-case letter and digit runs", () => {

@@ -22,13 +22,15 @@ describe("reciprocal rank fusion", () => {
   it("sums 1 / (K + rank) over the lists that ranked the memory", () => {
     expect(RRF_K).toBe(60);
     expect(reciprocalRankFusion({ fulltext: 1 })).toBeCloseTo(1 / 61, 12);
-    expect(reciprocalRankFusion({ fulltext: 1, trigram: 3 })).toBeCloseTo(1 / 61 + 1 / 63, 12);
-    expect(reciprocalRankFusion({ fulltext: 2, trigram: 2, vector: 2 })).toBeCloseTo(3 / 62, 12);
+    expect(reciprocalRankFusion({ fulltext: 1, vector: 3 })).toBeCloseTo(1 / 61 + 1 / 63, 12);
+    // A typo match counts half, being said in the named period 0.6, being recent 0.2.
+    expect(reciprocalRankFusion({ fulltext: 2, trigram: 2, vector: 2 })).toBeCloseTo(2.5 / 62, 12);
+    expect(reciprocalRankFusion({ period: 1, recent: 1 })).toBeCloseTo(0.8 / 61, 12);
     expect(reciprocalRankFusion({})).toBe(0);
   });
 
   it("honours k and per-list weights", () => {
-    expect(reciprocalRankFusion({ vector: 1 }, { k: 0, weights: { fulltext: 1, trigram: 1, vector: 2 } })).toBe(2);
+    expect(reciprocalRankFusion({ vector: 1 }, { k: 0, weights: { fulltext: 1, trigram: 1, vector: 2, period: 1, recent: 1 } })).toBe(2);
   });
 
   it("rejects ranks that are not 1-based positions", () => {
@@ -64,9 +66,9 @@ describe("recency and importance", () => {
 describe("fuseRankedLists", () => {
   it("puts a memory both retrievers found above ones only one found", () => {
     const [a, b, c] = [m("a"), m("b"), m("c")];
-    const fused = fuseRankedLists({ fulltext: [a, b], trigram: [c, b] }, opts);
+    const fused = fuseRankedLists({ fulltext: [a, b], vector: [c, b] }, opts);
     expect(fused.map((f) => f.item.id)).toEqual(["b", "a", "c"]);
-    expect(fused[0]?.ranks).toEqual({ fulltext: 2, trigram: 2 });
+    expect(fused[0]?.ranks).toEqual({ fulltext: 2, vector: 2 });
     expect(fused[0]?.score).toBeCloseTo(2 / 62 + priorScore(b, opts), 12);
   });
 
@@ -75,12 +77,14 @@ describe("fuseRankedLists", () => {
     const fresh = m("fresh", 0.5, now);
     const plain = m("plain", 0.5, daysAgo(400));
     // Each is the first hit of one list: priors decide.
-    const tie = fuseRankedLists({ fulltext: [plain], trigram: [fresh], vector: [important] }, opts);
-    expect(tie.map((f) => f.item.id)).toEqual(["fresh", "important", "plain"]);
+    const tie = fuseRankedLists({ fulltext: [plain], vector: [fresh], period: [], recent: [] }, opts);
+    const tie3 = fuseRankedLists({ fulltext: [plain, important], vector: [fresh, important] }, opts);
+    expect(tie3[0]?.item.id).toBe("important");
+    expect(tie.map((f) => f.item.id)).toEqual(["fresh", "plain"]);
     // A memory two lists rank first beats the most important and newest single hit.
     const best = m("best", 0, daysAgo(1000));
     const top = m("top", 1, now);
-    const fused = fuseRankedLists({ fulltext: [best, top], trigram: [best] }, opts);
+    const fused = fuseRankedLists({ fulltext: [best, top], vector: [best] }, opts);
     expect(fused[0]?.item.id).toBe("best");
   });
 
@@ -93,11 +97,15 @@ describe("fuseRankedLists", () => {
 
   it("orders equal scores stably by id, whatever the lists' order", () => {
     const [c, a, b] = [m("c", 0.5, daysAgo(3)), m("a", 0.5, daysAgo(3)), m("b", 0.5, daysAgo(3))];
-    const once = fuseRankedLists({ fulltext: [c], trigram: [a], vector: [b] }, opts);
-    const again = fuseRankedLists({ vector: [a], trigram: [b], fulltext: [c] }, opts);
-    expect(once.map((f) => f.item.id)).toEqual(["a", "b", "c"]);
+    const once = fuseRankedLists({ fulltext: [c], vector: [a, b] }, opts);
+    const again = fuseRankedLists({ vector: [a, c], fulltext: [b] }, opts);
+    expect(once.map((f) => f.item.id)).toEqual(["a", "c", "b"]);
     expect(again.map((f) => f.item.id)).toEqual(["a", "b", "c"]);
-    expect(new Set(once.map((f) => f.score)).size).toBe(1);
+    const once1 = fuseRankedLists({ fulltext: [c], vector: [a] }, opts);
+    const again1 = fuseRankedLists({ vector: [a], fulltext: [c] }, opts);
+    expect(once1.map((f) => f.item.id)).toEqual(["a", "c"]);
+    expect(again1.map((f) => f.item.id)).toEqual(["a", "c"]);
+    expect(new Set(once1.map((f) => f.score)).size).toBe(1);
   });
 
   it("counts a repeated id once per list, at its best rank", () => {
