@@ -1,5 +1,4 @@
 import "server-only";
-import { getActiveMemoriesByUserId } from "@/db/queries/memories";
 import {
   completeMemoryJob,
   ensureMemoryJobsForTurn,
@@ -8,6 +7,7 @@ import {
   markMemoryJobRunning,
 } from "@/db/queries/memory-jobs";
 import { getPreviousExchangeByUserMessageId, getTurnWithMessagesById, setTurnMemoryStatus } from "@/db/queries/turns";
+import { retrieveMemories } from "./retrieval";
 import { storeEpisode, storeProceduralMemories, storeSemanticFacts, type StoreCounts } from "./consolidate";
 import { textOfParts, toolCallsOfParts } from "./turn-input";
 import type {
@@ -60,6 +60,39 @@ function lastPart(text: string, max: number): string {
 /** How many existing memories of a type an LLM extractor sees: keeps its input bounded. */
 export const EXISTING_MEMORIES_FOR_EXTRACTION = 30;
 
+/**
+ * The budget of the retrieval that picks them: room for EXISTING_MEMORIES_FOR_EXTRACTION
+ * of a type after the standing instructions and the core profile.
+ */
+const EXISTING_MEMORIES_BUDGET_TOKENS = 6_000;
+
+/**
+ * The existing memories of a type an LLM extractor is shown: the ones most
+ * relevant to this turn by the chat's own hybrid retrieval (the core profile
+ * and standing instructions first, as in the prompt), so a user with
+ * thousands of memories still has the one this turn updates in view, and the
+ * input stays bounded however long the history grows.
+ */
+async function existingMemoriesForTurn(type: MemoryType, turn: LoadedTurn): Promise<{ key: string | null; content: string }[]> {
+  const query = [turn.previous?.userMessage, turn.userMessage].filter(Boolean).join("\n");
+  const retrieved = await retrieveMemories({
+    userId: turn.userId,
+    query,
+    budgetTokens: EXISTING_MEMORIES_BUDGET_TOKENS,
+    now: new Date(turn.occurredAt),
+  });
+  const ofType =
+    type === "semantic"
+      ? retrieved.facts
+      : type === "procedural"
+        ? retrieved.instructions
+        : // The context lists episodes as a timeline; here the best come first.
+          [...retrieved.episodes].sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+  return ofType
+    .slice(0, EXISTING_MEMORIES_FOR_EXTRACTION)
+    .map((m) => ({ key: "key" in m ? (m.key ?? null) : null, content: m.content }));
+}
+
 export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
   const loaded = await getTurnWithMessagesById({ id: turnId });
   if (!loaded) return null; // deleted with its conversation: nothing to remember
@@ -103,12 +136,7 @@ export async function extractType<T extends MemoryType>(
 ): Promise<TypeExtraction<T>> {
   await markMemoryJobRunning({ turnId: turn.turnId, type });
   try {
-    const existing =
-      extractor.kind === "llm"
-        ? (
-            await getActiveMemoriesByUserId({ userId: turn.userId, type, limit: EXISTING_MEMORIES_FOR_EXTRACTION })
-          ).map((m) => ({ key: m.key, content: m.content }))
-        : undefined;
+    const existing = extractor.kind === "llm" ? await existingMemoriesForTurn(type, turn) : undefined;
     const result = await extractor.extract(type, {
       turnId: turn.turnId,
       userMessage: turn.userMessage,
