@@ -321,6 +321,15 @@ describe("offline extractor traps", () => {
     expect(idioms.procedural).toEqual([]);
   });
 
+  it("takes no pronoun for a name: 'I'm here for you' is not a signature", async () => {
+    for (const text of ["I'm here for you, Sam.", "We here, waiting.", "You here? Great."]) {
+      const got = await extractAll(turn(text));
+      expect(got.semantic.filter((f) => f.key === "name")).toEqual([]);
+    }
+    const signed = await extractAll(turn("Zed here"));
+    expect(signed.semantic).toMatchObject([{ key: "name", value: "Zed" }]);
+  });
+
   it("uses 'stop' only when an instruction is withdrawn, 'set' for a prohibition", async () => {
     expect((await extractAll(turn("Stop using emojis."))).procedural).toMatchObject([{ key: "emoji", action: "set", value: "none", content: "Do not use emojis" }]);
     expect((await extractAll(turn("You don't need to use emojis anymore."))).procedural).toMatchObject([{ key: "emoji", action: "stop" }]);

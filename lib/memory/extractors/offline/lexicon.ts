@@ -56,6 +56,8 @@ export const demonyms = words(
 /** Words that can follow "I'm" capitalized without being a name. */
 export const notNames = words(
   "ok|okay|fine|good|great|well|sorry|sure|here|back|home|done|ready|not|so|just|also|very|still|really|" +
+    // Pronouns are never names: "I'm here for you" is not someone signing "I'm here".
+    "i|i'm|i’m|im|i've|i'll|i'd|we|we're|you|you're|he|he's|she|she's|they|they're|it|it's|me|us|him|her|them|" +
     "afraid|glad|happy|sad|tired|hungry|busy|free|new|old|alive|interested|curious|confused|lost|late|" +
     "monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|" +
     "august|september|october|november|december|christian|catholic|protestant|jewish|muslim|hindu|buddhist|" +
