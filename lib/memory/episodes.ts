@@ -57,3 +57,27 @@ export function episodeContents({ said, did }: { said: string; did: string | nul
   if (assistant) passages[0] = `${passages[0]} — ${assistant}`;
   return passages;
 }
+
+/** How an episode quotes the gist of a model's reply (withoutReplyGist takes it out again). */
+export function replyGist(gist: string): string {
+  return `replied “${gist.replace(/[“”]/g, '"')}”`;
+}
+
+const REPLY_GIST_AT_END = /(?:; | — assistant: |^assistant: )replied “([^”]*)”$/;
+
+/** The quoted gist of the assistant's reply at the end of an episode, if it has one. */
+export function replyGistOf(content: string): string | null {
+  return REPLY_GIST_AT_END.exec(content)?.[1] ?? null;
+}
+
+/**
+ * An episode without the gist of the assistant's reply, as it enters the
+ * prompt when the reply is not what matched: the episode is the user's
+ * memory, and the other side's "Thanks, Evan!" on every line would cost the
+ * budget room for what the user said. Tool calls stay: they are what was
+ * done. An episode that is nothing but a reply's gist keeps it.
+ */
+export function withoutReplyGist(content: string): string {
+  const stripped = content.replace(REPLY_GIST_AT_END, "");
+  return stripped === "" ? content : stripped;
+}

@@ -7,10 +7,11 @@ import {
 } from "@/lib/ai/memory-context";
 import { env } from "@/lib/env";
 import { getEmbedder, type Embedder } from "@/lib/memory/embedding";
+import { replyGistOf, withoutReplyGist } from "@/lib/memory/episodes";
 import { singleValuedSemanticKeys } from "@/lib/memory/types";
 import { estimateTokens, packByPriority } from "./budget";
 import { normalizeContent } from "@/lib/memory/normalize";
-import { EXPANSION_WEIGHT, scoreBm25, tokenize, type LexicalTerm } from "./lexical";
+import { EXPANSION_WEIGHT, holdsAnyTerm, scoreBm25, tokenize, type LexicalTerm } from "./lexical";
 import {
   FUZZY_THRESHOLD,
   getActiveProceduralMemories,
@@ -166,6 +167,11 @@ function toInstruction(row: CandidateRow): RetrievedInstruction {
 }
 
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The words a memory is matched on: its content and topics. */
+function searchableText(row: { content: string; topics: string }): string {
+  return `${row.content} ${row.topics}`;
+}
 const unranked: Ranked = { rank: null, score: 0, relevance: 0 };
 
 function toFact(row: CandidateRow, core: boolean, ranked: Ranked): RetrievedFact {
@@ -182,8 +188,21 @@ function toFact(row: CandidateRow, core: boolean, ranked: Ranked): RetrievedFact
   };
 }
 
-function toEpisode(row: CandidateRow, ranked: Ranked): RetrievedEpisode {
-  return { ...metaOf(row), content: row.content, date: dayOf(row.validFrom), ...ranked };
+/** How many of the best-ranked episodes may show the gist of the assistant's reply (toEpisode). */
+const REPLY_SHOWN_RANKS = 10;
+
+/**
+ * An episode as it enters the prompt: what the user said and what was done; the gist of the
+ * assistant's reply only for the best-ranked episodes whose reply holds the question's own
+ * words (there it may be the answer). Elsewhere it would cost room for what the user said:
+ * the recall evaluation on LoCoMo measured evidence in context 68 % with every gist shown,
+ * 79 % with none, 78 % with this rule.
+ */
+function toEpisode(row: CandidateRow, ranked: Ranked, terms: readonly LexicalTerm[]): RetrievedEpisode {
+  const gist = replyGistOf(row.content);
+  const shown = gist === null || ((ranked.rank ?? Infinity) <= REPLY_SHOWN_RANKS && holdsAnyTerm(gist, terms));
+  const content = shown ? row.content : withoutReplyGist(row.content);
+  return { ...metaOf(row), content, date: dayOf(row.validFrom), ...ranked };
 }
 
 /**
@@ -246,7 +265,7 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
       // and fuzzy matching it again would cost a similarity computation per memory containing it.
       const found = (word: string) => {
         const stem = analyzed.wordTerms[analyzed.words.indexOf(word)]?.replace(/:\*$/, "") ?? word;
-        return lexical.some((r) => tokenize(`${r.content} ${r.topics}`).some((t) => t.startsWith(stem)));
+        return lexical.some((r) => tokenize(searchableText(r)).some((t) => t.startsWith(stem)));
       };
       const fuzzyWords = analyzed.fuzzyWords.filter((w) => !found(w)).slice(0, MAX_FUZZY_WORDS);
       if (fuzzyWords.length > 0) await setFuzzyThreshold(tx);
@@ -275,9 +294,12 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
   for (const row of [...lists.lexical, ...lists.trigram, ...lists.nearest, ...lists.inPeriod, ...lists.recent]) {
     if (!byId.has(row.id)) byId.set(row.id, row);
   }
+  const terms = lexicalTerms(analyzed);
+  // The question's own words (not their expansions): what shows an episode's reply matched.
+  const ownTerms = terms.filter((t) => t.weight === 1);
   const bm25 = scoreBm25(
-    lists.lexical.map((r) => ({ id: r.id, text: `${r.content} ${r.topics}` })),
-    lexicalTerms(analyzed),
+    lists.lexical.map((r) => ({ id: r.id, text: searchableText(r) })),
+    terms,
     { collectionSize: lists.collectionSize },
   );
   for (const b of bm25) {
@@ -342,7 +364,7 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
     const place: Ranked = { rank: ++rank, score: f.score, relevance: r };
     ranked.push(
       f.item.type === "episodic"
-        ? { kind: "episode", value: toEpisode(f.item, place) }
+        ? { kind: "episode", value: toEpisode(f.item, place, ownTerms) }
         : { kind: "fact", value: toFact(f.item, false, place) },
     );
   }

@@ -37,6 +37,11 @@ function matches(token: string, term: LexicalTerm): boolean {
   return term.exact ? token === term.stem : token.startsWith(term.stem);
 }
 
+/** Whether any token of the text matches any of the terms. */
+export function holdsAnyTerm(text: string, terms: readonly LexicalTerm[]): boolean {
+  return tokenize(text).some((t) => terms.some((term) => matches(t, term)));
+}
+
 export interface Bm25Scored {
   id: string;
   score: number;

@@ -169,6 +169,28 @@ describe("retrieveMemories: text search", () => {
     expect(result.episodes.at(-1)).toMatchObject({ id: episodes[0], date: new Date(now - DAY).toISOString().slice(0, 10) });
   });
 
+  it("finds an episode by its reply's words and shows that reply; other episodes enter without their reply's gist", async () => {
+    const userId = await newUser();
+    const now = Date.now();
+    const [cooking, thanks] = await seed(userId, [
+      {
+        type: "episodic",
+        content: "“What have you been up to?” — assistant: replied “I started a cooking class for healthier meals.”",
+        validFrom: new Date(now - 3 * DAY),
+      },
+      {
+        type: "episodic",
+        content: "“I made healthier meals all week” — assistant: replied “Thanks for telling me, Evan!”",
+        validFrom: new Date(now - 2 * DAY),
+      },
+    ]);
+    const result = await retrieveMemories({ userId, query: "which class for healthier meals", ...textOnly });
+    const byId = new Map(result.episodes.map((e) => [e.id, e.content]));
+    expect(byId.get(cooking)).toBe("“What have you been up to?” — assistant: replied “I started a cooking class for healthier meals.”");
+    expect(byId.get(thanks)).toBe("“I made healthier meals all week”");
+    expect(renderMemoryContext(result)).not.toContain("Thanks for telling me");
+  });
+
   it("always offers all active instructions and the core profile, whatever the message", async () => {
     const userId = await newUser();
     await seed(userId, distractors(50));

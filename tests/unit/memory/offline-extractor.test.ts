@@ -384,6 +384,22 @@ describe("offline extractor details", () => {
     expect(got.procedural[0]!.content).not.toMatch(/Root/);
   });
 
+  it("finds an answer by the question it answers: the words of the assistant's question join its topics", async () => {
+    const got = await extractAll(
+      turn("My friend got me into it and gave me some advice, and I was hooked right away!", {
+        previous: { userMessage: "I paint a lot these days.", assistantMessage: "Wow, lovely. How did you get into watercolor painting?" },
+      }),
+    );
+    expect(got.episode!.topics).toEqual(expect.arrayContaining(["watercolor", "painting"]));
+    // A statement before, not a question: nothing is borrowed from it.
+    const told = await extractAll(
+      turn("My friend got me into it and gave me some advice.", {
+        previous: { userMessage: "I paint.", assistantMessage: "Watercolor painting is lovely." },
+      }),
+    );
+    expect(told.episode!.topics).not.toContain("watercolor");
+  });
+
   it("says in the episode what the assistant did: each tool with input and result, and a model's reply in brief", async () => {
     const got = await extractAll(
       turn("What time is it in Lisbon?", {

@@ -3,6 +3,7 @@
  * which tools ran with what, and how the turn ended. Small talk ("hi",
  * "thanks") and prompt-like messages give none.
  */
+import { replyGist } from "@/lib/memory/episodes";
 import type { EpisodicMemory, ProceduralMemory, SemanticFact, ToolCallRecord, TurnForExtraction } from "@/lib/memory/types";
 import { cleanText, truncate } from "./normalize";
 import { type AnalyzedMessage, splitSentences } from "./sentences";
@@ -95,7 +96,7 @@ function describeAssistant(turn: TurnForExtraction): string | null {
   );
   if (turn.replyAuthor !== "offline-model") {
     const first = splitSentences(cleanText(turn.assistantMessage).replace(/\s+/g, " "))[0];
-    if (first) parts.push(`replied “${truncate(first.replace(/[“”]/g, '"'), REPLY_GIST_CHARS)}”`);
+    if (first) parts.push(replyGist(truncate(first, REPLY_GIST_CHARS)));
   }
   return parts.length > 0 ? parts.join("; ") : null;
 }
@@ -106,6 +107,29 @@ export function toolNamesOf(toolCalls: readonly ToolCallRecord[]): string[] {
 }
 
 /** "my dog", "do I live", "am I": the question is about the user. "how do I", "should I": about doing something. */
+/** Words of the question a message answers that its episode is also found by. */
+const MAX_ANSWERED_TOPICS = 4;
+
+/**
+ * The content words of the question the user's message answers: the last
+ * sentence of the assistant's previous message, when it asks something. "My
+ * friend got me into it" answers "How did you get into watercolor painting?",
+ * and is found by "watercolor" only through the question. Words the user's
+ * own message already has are left to it.
+ */
+function answeredQuestionTopics(turn: TurnForExtraction): string[] {
+  const asked = turn.previous?.assistantMessage;
+  if (!asked) return [];
+  const last = splitSentences(cleanText(asked).replace(/\s+/g, " ")).at(-1) ?? "";
+  if (!/\?\s*$/.test(last)) return [];
+  const own = new Set(turn.userMessage.toLowerCase().split(/[^\p{L}]+/u));
+  const words = last
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w.length >= 4 && !STOPWORDS.has(w) && !own.has(w));
+  return [...new Set(words)].slice(0, MAX_ANSWERED_TOPICS);
+}
+
 const SELF_REFERENCE = /\b(?:my|me|mine|myself)\b|\b(?:am|was|were|do|did|have|had)\s+i\b/i;
 const HOW_TO = /\b(?:how|should|can|could|would)\s+(?:do|did|can|should|could|would|i)\b/i;
 
@@ -142,7 +166,7 @@ export function extractEpisode(
   return {
     did: describeAssistant(turn),
     tools: toolNamesOf(turn.toolCalls),
-    topics: topicsOf(message, turn.userMessage, turn.toolCalls, facts),
+    topics: [...topicsOf(message, turn.userMessage, turn.toolCalls, facts), ...answeredQuestionTopics(turn)],
     importance: Math.round(importance * 100) / 100,
   };
 }
