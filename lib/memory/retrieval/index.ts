@@ -236,14 +236,16 @@ async function queryEmbedding(
   }
 }
 
-/** Query terms for BM25: each content word's stem as a prefix, its expansions weaker (text.ts). */
+/** A to_tsquery term as a BM25 term: "allerg:*" a prefix, "er" exact. */
+const toLexicalTerm = (t: string, weight: number): LexicalTerm => ({ stem: t.replace(/:\*$/, ""), exact: !t.endsWith(":*"), weight });
+
+/** Query terms for BM25: each content word's own term (text.ts), its expansions weaker. */
 function lexicalTerms(analyzed: ReturnType<typeof analyzeQuery>): LexicalTerm[] {
-  const own = analyzed.wordTerms.map((t) => t.replace(/:\*$/, ""));
-  const expansions = (analyzed.tsquery ?? "")
-    .split(" | ")
-    .filter((t) => t && !analyzed.wordTerms.includes(t))
-    .map((t) => ({ stem: t.replace(/:\*$/, ""), exact: !t.endsWith(":*"), weight: EXPANSION_WEIGHT }));
-  return [...own.map((stem) => ({ stem, weight: 1 })), ...expansions];
+  const expansions = (analyzed.tsquery ?? "").split(" | ").filter((t) => t && !analyzed.wordTerms.includes(t));
+  return [
+    ...analyzed.wordTerms.map((t) => toLexicalTerm(t, 1)),
+    ...expansions.map((t) => toLexicalTerm(t, EXPANSION_WEIGHT)),
+  ];
 }
 
 export async function retrieveMemories(options: RetrieveOptions): Promise<RetrievedMemories> {

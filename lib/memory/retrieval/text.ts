@@ -77,7 +77,7 @@ export function stem(word: string): string {
 export interface AnalyzedQuery {
   /** Content words of the message, lower case, in order, without duplicates. */
   words: string[];
-  /** Each word's own prefix term ("allerg:*"), aligned with `words`. */
+  /** Each word's own term, aligned with `words`: a prefix ("allerg:*"), or a two-letter word whole ("er"). */
   wordTerms: string[];
   /** For to_tsquery('simple', …): prefix terms OR-ed, e.g. "allerg:* | peanut:*"; null when no word is left. */
   tsquery: string | null;
@@ -87,6 +87,9 @@ export interface AnalyzedQuery {
    */
   fuzzyWords: string[];
 }
+
+/** Words this short are matched whole, not as a prefix. */
+const EXACT_WORD_MAX_LENGTH = 2;
 
 export function analyzeQuery(message: string): AnalyzedQuery {
   // Letters and digits only: what reaches to_tsquery can never be an operator.
@@ -102,8 +105,10 @@ export function analyzeQuery(message: string): AnalyzedQuery {
   const wordTerms: string[] = [];
   for (const word of words) {
     const stemmed = stem(word);
-    wordTerms.push(`${stemmed}:*`);
-    for (const term of [`${stemmed}:*`, ...(EXPANSIONS[stemmed] ?? [])]) if (!terms.includes(term)) terms.push(term);
+    // A word of two letters is matched whole: "ER" as a prefix would find "error", "errand", "eric".
+    const own = word.length <= EXACT_WORD_MAX_LENGTH ? word : `${stemmed}:*`;
+    wordTerms.push(own);
+    for (const term of [own, ...(EXPANSIONS[stemmed] ?? [])]) if (!terms.includes(term)) terms.push(term);
   }
   return {
     words,

@@ -186,8 +186,8 @@ describe("retrieveMemories: text search", () => {
     ]);
     const result = await retrieveMemories({ userId, query: "which class for healthier meals", ...textOnly });
     const byId = new Map(result.episodes.map((e) => [e.id, e.content]));
-    expect(byId.get(cooking)).toBe("“What have you been up to?” — assistant: replied “I started a cooking class for healthier meals.”");
-    expect(byId.get(thanks)).toBe("“I made healthier meals all week”");
+    expect(byId.get(cooking!)).toBe("“What have you been up to?” — assistant: replied “I started a cooking class for healthier meals.”");
+    expect(byId.get(thanks!)).toBe("“I made healthier meals all week”");
     expect(renderMemoryContext(result)).not.toContain("Thanks for telling me");
   });
 

@@ -411,10 +411,18 @@ describe("offline extractor details", () => {
       }),
     );
     expect(got.episode).toMatchObject({
-      did: "getCurrentTime (Europe/Lisbon) → Mon 10:05; calculate (2+2) → 4; replied “It's 10:05 in Lisbon.”",
+      did: "getCurrentTime (Europe/Lisbon) → Mon 10:05; calculate (2+2) → 4; replied “It's 10:05 in Lisbon. Anything else?”",
       tools: ["getCurrentTime", "calculate"],
     });
     expect(got.episode!.topics).toEqual(expect.arrayContaining(["time", "Lisbon"]));
+    // The gist skips an opening courtesy and stays bounded.
+    const chatty = await extractAll(
+      turn("Guess what happened at the shop", {
+        assistantMessage: `Thanks, Evan! Cool. By the way, I had a frustrating issue at the supermarket. ${"The machines were all broken. ".repeat(20)}`,
+      }),
+    );
+    expect(chatty.episode!.did).toMatch(/^replied “By the way, I had a frustrating issue at the supermarket\. The machines/);
+    expect(chatty.episode!.did!.length).toBeLessThanOrEqual("replied “”".length + 240);
   });
 
   it("never keeps the offline model's own words", async () => {

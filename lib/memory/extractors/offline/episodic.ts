@@ -81,11 +81,36 @@ function argumentsOf(input: unknown): string {
 }
 
 /** Longest gist of a model's reply kept in the episode. */
-const REPLY_GIST_CHARS = 160;
+const REPLY_GIST_CHARS = 240;
+
+/** "Thanks, Evan!", "Hey there.", "Cool, can't wait!": a reply's opening courtesy, not its content. */
+const PLEASANTRY =
+  /^(?:thanks|thank you|thx|hey|hi|hello|wow|cool|great|awesome|nice|oh|ah|aw|haha|lol|yeah|yes|yep|sure|ok|okay|sorry|congrats|congratulations|omg|absolutely|exactly|definitely|of course|no problem|good|glad)\b/i;
+
+function isPleasantry(sentence: string): boolean {
+  return PLEASANTRY.test(sentence) && sentence.split(/\s+/).length <= 4;
+}
+
+/**
+ * The gist of a reply: its first sentences after any opening courtesy, up to
+ * REPLY_GIST_CHARS. "Cool, can't wait! Thank you. By the way, I had a
+ * frustrating issue at the supermarket." is about the supermarket.
+ */
+function replyGistText(reply: string): string | null {
+  const sentences = splitSentences(cleanText(reply).replace(/\s+/g, " "));
+  const start = sentences.findIndex((x) => !isPleasantry(x));
+  const rest = start === -1 ? sentences : sentences.slice(start);
+  let gist = "";
+  for (const sentence of rest) {
+    if (gist !== "" && gist.length + 1 + sentence.length > REPLY_GIST_CHARS) break;
+    gist = gist === "" ? sentence : `${gist} ${sentence}`;
+  }
+  return gist === "" ? null : truncate(gist, REPLY_GIST_CHARS);
+}
 
 /**
  * What the assistant did: each tool with its input and result, then the
- * first sentence of a model's reply. The offline model's reply is never kept:
+ * gist of a model's reply. The offline model's reply is never kept:
  * it is a template, and storing it would fill memory with its stock phrases.
  */
 function describeAssistant(turn: TurnForExtraction): string | null {
@@ -95,8 +120,8 @@ function describeAssistant(turn: TurnForExtraction): string | null {
       : `${call.toolName}${argumentsOf(call.input)} failed`,
   );
   if (turn.replyAuthor !== "offline-model") {
-    const first = splitSentences(cleanText(turn.assistantMessage).replace(/\s+/g, " "))[0];
-    if (first) parts.push(replyGist(truncate(first, REPLY_GIST_CHARS)));
+    const gist = replyGistText(turn.assistantMessage);
+    if (gist) parts.push(replyGist(gist));
   }
   return parts.length > 0 ? parts.join("; ") : null;
 }
