@@ -191,6 +191,26 @@ describe("retrieveMemories: text search", () => {
     expect(renderMemoryContext(result)).not.toContain("Thanks for telling me");
   });
 
+  it("matches a two-letter word whole: 'the ER' finds the ER visit, not every 'error' and 'errand'", async () => {
+    const userId = await newUser();
+    const now = Date.now();
+    await seed(
+      userId,
+      Array.from({ length: 30 }, (_, i) => ({
+        type: "episodic" as const,
+        content: `“Ran an errand and hit an error on the ${["printer", "laptop", "router"][i % 3]}, day ${i}”`,
+        validFrom: new Date(now - (i + 5) * DAY),
+      })),
+    );
+    const [er] = await seed(userId, [
+      { type: "episodic", content: "“Ended up in the ER with a stomachache last weekend”", validFrom: new Date(now - 100 * DAY) },
+    ]);
+    expect(analyzeQuery("When was I in the ER?").wordTerms).toContain("er");
+    const result = await retrieveMemories({ userId, query: "When was I in the ER?", ...textOnly });
+    expect(result.episodes.find((e) => e.rank === 1)?.id).toBe(er);
+    expect(result.episodes.filter((e) => e.content.includes("errand") && (e.rank ?? 0) > 0 && e.relevance > 0.3)).toEqual([]);
+  });
+
   it("always offers all active instructions and the core profile, whatever the message", async () => {
     const userId = await newUser();
     await seed(userId, distractors(50));
