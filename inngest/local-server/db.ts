@@ -19,6 +19,7 @@ export interface Tables {
   idempotencyKeys: string;
   crons: string;
   throttles: string;
+  secrets: string;
   migrations: string;
 }
 
@@ -44,6 +45,7 @@ export function tablesFor(schema: string): Tables {
     idempotencyKeys: q("idempotency_keys"),
     crons: q("crons"),
     throttles: q("throttles"),
+    secrets: q("secrets"),
     migrations: q("migrations"),
   };
 }

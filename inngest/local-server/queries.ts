@@ -100,7 +100,7 @@ export interface RunFilter {
   status?: string;
   functionId?: string;
   eventId?: string;
-  /** Free text matched against the triggering event's ids and data, and the run id. */
+  /** Free text matched against the triggering event's ids and data, and the run id; or a JSON object the event data must contain. */
   q?: string;
   /** Include runs started by cron triggers. Default true. */
   includeCron?: boolean;
@@ -113,8 +113,26 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * A search is either a JSON object, matched by containment against the event's
+ * data (`{"userId":"u1"}` finds events whose data holds userId "u1", not
+ * "u10"), or free text matched as a substring of the ids and the data.
+ */
+export function readSearch(q: string | undefined): { text: string | null; pattern: string | null; json: string | null } {
+  const text = q?.trim() || null;
+  if (text?.startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { text: null, pattern: null, json: JSON.stringify(parsed) };
+    } catch {
+      // Not JSON after all: search it as text.
+    }
+  }
+  return { text, pattern: text === null ? null : containsPattern(text), json: null };
+}
+
 export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Promise<RunSummary[]> {
-  const q = filter.q?.trim() || null;
+  const q = readSearch(filter.q);
   const res = await ctx.db.query<RunRowView>(
     `SELECT id, fn_id, fn_name, status, event_id, event, retries, created_at, started_at, ended_at, rerun_of
      FROM ${ctx.t.runs}
@@ -122,6 +140,7 @@ export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Prom
        AND ($5::boolean OR event->>'name' <> $6)
        AND ($7::text IS NULL OR id < $7)
        AND ($8::text IS NULL OR id = $8 OR event_id = $8 OR event->>'id' = $8 OR (event->'data')::text ILIKE $9)
+       AND ($10::jsonb IS NULL OR event->'data' @> $10::jsonb)
      ORDER BY id DESC
      LIMIT $4`,
     [
@@ -132,8 +151,9 @@ export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Prom
       filter.includeCron ?? true,
       CRON_EVENT,
       filter.before ?? null,
-      q,
-      q === null ? null : containsPattern(q),
+      q.text,
+      q.pattern,
+      q.json,
     ],
   );
   return res.rows.map(summary);
@@ -266,14 +286,14 @@ export interface EventView {
 export interface EventFilter {
   limit?: number;
   name?: string;
-  /** Free text matched against the event's ids and data. */
+  /** Free text matched against the event's ids and data; or a JSON object its data must contain. */
   q?: string;
   /** Only events older than this id (paging, newest first). */
   before?: string;
 }
 
 export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): Promise<EventView[]> {
-  const q = filter.q?.trim() || null;
+  const q = readSearch(filter.q);
   const { t } = ctx;
   const res = await ctx.db.query<{
     id: string;
@@ -290,9 +310,10 @@ export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): 
      WHERE ($1::text IS NULL OR e.name = $1)
        AND ($3::text IS NULL OR e.id < $3)
        AND ($4::text IS NULL OR e.id = $4 OR e.user_id = $4 OR (e.payload->'data')::text ILIKE $5)
+       AND ($6::jsonb IS NULL OR e.payload->'data' @> $6::jsonb)
      ORDER BY e.id DESC
      LIMIT $2`,
-    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000), filter.before ?? null, q, q === null ? null : containsPattern(q)],
+    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000), filter.before ?? null, q.text, q.pattern, q.json],
   );
   return res.rows.map((e) => ({
     id: e.id,
