@@ -13,6 +13,7 @@ export interface Tables {
   runs: string;
   memos: string;
   steps: string;
+  stepAttempts: string;
   queue: string;
   waits: string;
   debounces: string;
@@ -39,6 +40,7 @@ export function tablesFor(schema: string): Tables {
     runs: q("runs"),
     memos: q("memos"),
     steps: q("steps"),
+    stepAttempts: q("step_attempts"),
     queue: q("queue"),
     waits: q("waits"),
     debounces: q("debounces"),

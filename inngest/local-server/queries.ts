@@ -20,6 +20,16 @@ export interface RunSummary {
   rerunOf: string | null;
 }
 
+export interface AttemptView {
+  /** 1-based. */
+  attempt: number;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  status: "failed" | "completed";
+  error?: unknown;
+}
+
 export interface StepView {
   id: string;
   name: string;
@@ -31,6 +41,8 @@ export interface StepView {
   durationMs: number | null;
   output?: unknown;
   error?: unknown;
+  /** Each attempt, oldest first, for a step that was retried or failed; empty for one that succeeded at once. */
+  attemptHistory: AttemptView[];
 }
 
 export interface PendingView {
@@ -164,7 +176,7 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
   const run = await ctx.db.query<RunRowView>(`SELECT * FROM ${t.runs} WHERE id = $1`, [id]);
   const r = run.rows[0];
   if (!r) return undefined;
-  const [steps, pending, reruns] = await Promise.all([
+  const [steps, pending, reruns, attempts] = await Promise.all([
     ctx.db.query<{
       hashed_id: string;
       name: string;
@@ -189,7 +201,23 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
       [id],
     ),
     ctx.db.query<{ id: string }>(`SELECT id FROM ${t.runs} WHERE rerun_of = $1 ORDER BY id`, [id]),
+    ctx.db.query<{ hashed_id: string; attempt: number; started_at: Date; ended_at: Date; error: unknown }>(
+      `SELECT hashed_id, attempt, started_at, ended_at, error FROM ${t.stepAttempts} WHERE run_id = $1 ORDER BY hashed_id, attempt`,
+      [id],
+    ),
   ]);
+  const historyOf = new Map<string, AttemptView[]>();
+  for (const a of attempts.rows) {
+    const view: AttemptView = {
+      attempt: a.attempt,
+      startedAt: a.started_at.toISOString(),
+      endedAt: a.ended_at.toISOString(),
+      durationMs: a.ended_at.getTime() - a.started_at.getTime(),
+      status: a.error === null ? "completed" : "failed",
+    };
+    if (a.error !== null) view.error = a.error;
+    historyOf.set(a.hashed_id, [...(historyOf.get(a.hashed_id) ?? []), view]);
+  }
   return {
     ...summary(r),
     event: r.event,
@@ -205,6 +233,7 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
         startedAt: s.started_at.toISOString(),
         endedAt: iso(s.ended_at),
         durationMs: s.ended_at ? s.ended_at.getTime() - s.started_at.getTime() : null,
+        attemptHistory: historyOf.get(s.hashed_id) ?? [],
       };
       if (s.memo && "data" in s.memo) view.output = s.memo.data;
       if (s.memo && "error" in s.memo) view.error = s.memo.error;

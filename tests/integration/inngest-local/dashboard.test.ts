@@ -61,7 +61,7 @@ beforeAll(async () => {
       inngest.createFunction({ id: "flaky", retries: 2, triggers: [{ event: "dash/flaky" }] }, async ({ step }) => {
         await step.run("wobbly", () => {
           bump("wobbly");
-          if ((counts.get("wobbly") ?? 0) < 2) throw new Error("wobble on the first attempt");
+          if ((counts.get("wobbly") ?? 0) % 2 === 1) throw new Error("wobble on the first attempt"); // each run: fails, then passes
           return "steady";
         });
         await step.run("doomed", () => {
@@ -163,6 +163,7 @@ describe("local Inngest server dashboard: runs list", () => {
     expect(html).toContain("Timeline");
     expect(html).toMatch(/class="bar b-completed" style="left:\d+(\.\d+)?%;width:\d+(\.\d+)?%"/);
     expect(html).toContain("load-turn");
+    expect((await h.api.run(run?.id ?? "")).steps.map((st) => st.attemptHistory)).toEqual([[], []]); // no retries: no attempt list
     expect(html).toContain("&lt;b&gt;not bold&lt;/b&gt;");
     expect(html).not.toContain("<b>not bold</b>");
     expect(html).not.toMatch(/<script/i);
@@ -187,13 +188,29 @@ describe("local Inngest server dashboard: runs list", () => {
     }
     // The retried step began before the doomed one: bars are placed by time.
     expect(Date.parse(wobbly?.startedAt ?? "")).toBeLessThan(Date.parse(doomed?.startedAt ?? ""));
+    // Each attempt of the retried step, with its own times and error; the gap between them is the backoff.
+    expect(wobbly?.attemptHistory).toEqual([
+      expect.objectContaining({ attempt: 1, status: "failed", error: expect.objectContaining({ message: "wobble on the first attempt" }) }),
+      expect.objectContaining({ attempt: 2, status: "completed" }),
+    ]);
+    const [first, second] = wobbly?.attemptHistory ?? [];
+    expect(Date.parse(first?.startedAt ?? "")).toBe(Date.parse(wobbly?.startedAt ?? ""));
+    expect(Date.parse(first?.endedAt ?? "")).toBeLessThanOrEqual(Date.parse(second?.startedAt ?? ""));
+    expect(Date.parse(second?.endedAt ?? "")).toBe(Date.parse(wobbly?.endedAt ?? ""));
+    expect(second?.error).toBeUndefined();
+    expect(doomed?.attemptHistory).toEqual([expect.objectContaining({ attempt: 1, status: "failed", error: expect.objectContaining({ message: "doomed for good" }) })]);
+
     const { html } = await page(`/runs/${run?.id}`);
-    const bars = [...html.matchAll(/<strong>(wobbly|doomed)<\/strong>[\s\S]*?class="bar b-(\w+)" style="left:([\d.]+)%;width:([\d.]+)%"/g)].map((m) => ({ name: m[1], status: m[2], left: Number(m[3]) }));
-    expect(bars.map((b) => [b.name, b.status])).toEqual([["wobbly", "completed"], ["doomed", "failed"]]);
-    expect(bars[0]?.left).toBeLessThan(bars[1]?.left ?? 0);
-    expect(html).toContain("2 attempts");
-    expect(html).toContain("wobble on the first attempt");
-    expect(html).toContain("doomed for good");
+    const track = (name: string) => new RegExp(`<strong>${name}</strong>[\\s\\S]*?<div class="track"[^>]*>([\\s\\S]*?)</div>`).exec(html)?.[1] ?? "";
+    const bars = (name: string) => [...track(name).matchAll(/class="bar ([\w -]+)" style="left:([\d.]+)%;width:([\d.]+)%"/g)].map((m) => ({ cls: m[1], left: Number(m[2]) }));
+    expect(bars("wobbly").map((b) => b.cls)).toEqual(["b-completed span", "attempt b-failed", "attempt b-completed"]);
+    expect(bars("doomed").map((b) => b.cls)).toEqual(["b-failed span", "attempt b-failed"]);
+    const [, wobble1, wobble2] = bars("wobbly");
+    expect(wobble1?.left).toBeLessThanOrEqual(wobble2?.left ?? 0);
+    expect(bars("wobbly")[0]?.left).toBeLessThan(bars("doomed")[0]?.left ?? 0);
+    expect(html).toContain("2 attempts (1 failed)");
+    expect(html).toContain("Error: wobble on the first attempt");
+    expect(html).toContain("NonRetriableError: doomed for good");
     expect(html).toMatch(/<h2 class="err">Error<\/h2>/); // the run's own error
   });
 });
@@ -363,17 +380,20 @@ describe("local Inngest server dashboard: layout in Chromium", () => {
       const rs = (await h.api.get<{ runs: RunSummary[] }>("runs?q=turn-long")).runs;
       return rs[0]?.status === "completed" ? rs : undefined;
     });
+    await h.client.send({ name: "dash/flaky", data: { note: LONG.slice(0, 600) } });
+    const flaky = await h.api.waitFor("a failed run with retried steps", async () => (await h.api.runs(fnId("flaky"))).find((r) => r.status === "failed"));
     const shots = process.env.INNGEST_LOCAL_SCREENSHOTS;
     if (shots) fs.mkdirSync(shots, { recursive: true });
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const context = await browser.newContext({ viewport });
       const tab = await context.newPage();
-      for (const [name, p] of [["runs", "/runs?cron=1"], ["run", `/runs/${run?.id}`], ["events", "/events"], ["functions", "/functions"], ["send", "/send"]] as const) {
+      for (const [name, p] of [["runs", "/runs?cron=1"], ["run", `/runs/${run?.id}`], ["attempts", `/runs/${flaky.id}`], ["events", "/events"], ["functions", "/functions"], ["send", "/send"]] as const) {
         await tab.goto(`${origin}${p}`);
         if (name === "run") await tab.locator("details.step").first().evaluate((d) => d.setAttribute("open", ""));
+        if (name === "attempts") for (const d of await tab.locator("details").all()) await d.evaluate((el) => el.setAttribute("open", ""));
         const widths = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
         expect(widths.scroll, `${name} at ${viewport.width}px`).toBeLessThanOrEqual(widths.inner);
-        if (shots) await tab.screenshot({ path: path.join(shots, `${name}-${viewport.width}.png`), fullPage: name === "run" });
+        if (shots) await tab.screenshot({ path: path.join(shots, `${name}-${viewport.width}.png`), fullPage: name === "run" || name === "attempts" });
       }
       await context.close();
     }
