@@ -5,6 +5,7 @@
  * Origin check; and, in Chromium, pages that never grow wider than the window.
  */
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { NonRetriableError } from "inngest";
@@ -357,6 +358,36 @@ describe("local Inngest server dashboard: actions", () => {
     expect(runs[0]?.eventId).toBe(eventId);
     expect((await page(`/events?sent=${eventId}`)).html).toContain(runs[0]?.id);
     expect(await h.api.post("events", { name: "dash/many", data: { i: 99 } })).toEqual({ status: 200, body: { ids: [expect.any(String)], status: 200 } });
+  });
+});
+
+describe("local Inngest server dashboard: DNS rebinding", () => {
+  /** A request as a rebound page would send it: Host and Origin both name the attacker's site (fetch cannot set Host). */
+  const rebound = (p: string, body: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const port = new URL(origin).port;
+      const req = http.request(`${origin}${p}`, {
+        method: "POST",
+        headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, "content-type": "application/x-www-form-urlencoded" },
+      }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+
+  it("refuses a same-origin-looking POST whose Host is not loopback, even with a valid form token", async () => {
+    // After rebinding, the attacker's page could read our pages (and their tokens) as same-origin; only the Host check stops it.
+    const csrf = await formToken();
+    const res = await rebound("/send", new URLSearchParams({ csrf, name: "dash/rebound", data: "{}" }).toString());
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toEqual({ status: 403, error: "host not allowed" });
+    expect(await h.api.events("dash/rebound")).toEqual([]);
+    // The same request with our own Host goes through: the Host alone made the difference.
+    expect((await post("/send", { origin }, { name: "dash/rebound", data: "{}" }, csrf)).status).toBe(303);
+    expect(await h.api.events("dash/rebound")).toHaveLength(1);
   });
 });
 
