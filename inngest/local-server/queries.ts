@@ -354,3 +354,9 @@ export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): 
     runIds: e.run_ids ?? [],
   }));
 }
+
+/** A stored event as functions received it (`{ name, data, id, ts, … }`), or undefined. */
+export async function getEventPayload(ctx: ServerContext, id: string): Promise<{ name?: unknown; data?: unknown } | undefined> {
+  const res = await ctx.db.query<{ payload: { name?: unknown; data?: unknown } }>(`SELECT payload FROM ${ctx.t.events} WHERE id = $1`, [id]);
+  return res.rows[0]?.payload;
+}

@@ -5,7 +5,7 @@
  *   GET  /runs/:id            one run;  POST /runs/:id/rerun, /runs/:id/cancel
  *   GET  /functions           synced functions;  POST /sync
  *   GET  /events              events (?q= &before=)
- *   GET  /send, POST /send    send a test event
+ *   GET  /send[?from=<eventId>], POST /send    send a test event (from=: prefilled with that event)
  *   GET  /signin, POST /signin, POST /signout   production mode only
  *
  * Every POST must come from these pages: same Origin (or Sec-Fetch-Site:
@@ -20,13 +20,14 @@ import { parseEventBody } from "../events";
 import { FORM_TOKEN_FIELD, type FormTokens } from "../form-tokens";
 import { clearedSessionCookie, dashboardAuthorized, sameOrigin, sessionCookie, sessionCookieValue } from "../guards";
 import { HttpError, readBody, sendHtml } from "../http-util";
+import { getEventPayload } from "../queries";
 import { isThisKey } from "../signing";
 import { eventsPage } from "./events-page";
 import { functionsPage } from "./functions-page";
 import { esc, page } from "./html";
 import { runPage } from "./run-page";
 import { readRunsQuery, runsPage } from "./runs-page";
-import { EMPTY_SEND_FORM, sendPage, type SendForm } from "./send-page";
+import { EMPTY_SEND_FORM, sendFormFrom, sendPage, type SendForm } from "./send-page";
 import { signInPage } from "./signin-page";
 
 export interface DashboardDeps extends ApiDeps {
@@ -143,7 +144,10 @@ export async function handleDashboard(deps: DashboardDeps, req: http.IncomingMes
   if (path === "/" || path === "/runs") return html(200, await runsPage(ctx, readRunsQuery(url.searchParams)));
   if (path === "/functions") return html(200, await functionsPage(ctx, url.searchParams.get("sync") ?? undefined));
   if (path === "/events") return html(200, await eventsPage(ctx, url.searchParams));
-  if (path === "/send") return html(200, sendPage(ctx.opts.mode, EMPTY_SEND_FORM));
+  if (path === "/send") {
+    const from = url.searchParams.get("from");
+    return html(200, sendPage(ctx.opts.mode, from ? sendFormFrom(await getEventPayload(ctx, from)) : EMPTY_SEND_FORM));
+  }
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run) {
     const page = await runPage(ctx, decodeURIComponent(run[1] ?? ""), url.searchParams.get("notice") ?? undefined);

@@ -128,7 +128,11 @@ export async function runPage(ctx: ServerContext, id: string, notice?: string): 
   if (!run) return undefined;
   const active = run.status === "queued" || run.status === "running";
   const path = `/runs/${encodeURIComponent(run.id)}`;
-  const actions = [actionButton(`${path}/rerun`, "Rerun"), active ? actionButton(`${path}/cancel`, "Cancel", { danger: true }) : ""].join("");
+  const actions = [
+    `<a class="btn" href="${href("/send", { from: run.eventId })}" title="Open Send event with this run's event name and data, to send it again or edited">Edit &amp; send event</a>`,
+    actionButton(`${path}/rerun`, "Rerun"),
+    active ? actionButton(`${path}/cancel`, "Cancel", { danger: true }) : "",
+  ].join("");
   const links = [
     run.rerunOf ? `<div><dt>Rerun of</dt><dd class="mono"><a href="${runHref(run.rerunOf)}">${esc(run.rerunOf)}</a></dd></div>` : "",
     run.reruns.length ? `<div><dt>Reruns</dt><dd class="mono">${run.reruns.map((r) => `<a href="${runHref(r)}">${esc(r)}</a>`).join("<br>")}</dd></div>` : "",

@@ -358,6 +358,16 @@ describe("local Inngest server dashboard: actions", () => {
     expect(runs[0]?.eventId).toBe(eventId);
     expect((await page(`/events?sent=${eventId}`)).html).toContain(runs[0]?.id);
     expect(await h.api.post("events", { name: "dash/many", data: { i: 99 } })).toEqual({ status: 200, body: { ids: [expect.any(String)], status: 200 } });
+
+    // "Edit & send event" on the run page opens the form filled with that run's event, to send it again edited.
+    expect((await page(`/runs/${runs[0]?.id}`)).html).toContain(`href="/send?from=${eventId}"`);
+    const prefilled = (await page(`/send?from=${eventId}`)).html;
+    expect(prefilled).toContain('value="dash/turn"');
+    expect(prefilled).toContain("&quot;turnId&quot;: &quot;turn-sent&quot;");
+    expect((await page("/send?from=01ZZZZZZZZZZZZZZZZZZZZZZZZ")).html).toContain('name="name" required value=""');
+    const edited = await post("/send", { origin }, { name: "dash/turn", data: JSON.stringify({ turnId: "turn-sent-edited", userId: "user-c" }) });
+    expect(edited.status).toBe(303);
+    await h.api.waitFor("the edited event's run", async () => (await h.api.get<{ runs: RunSummary[] }>("runs?q=turn-sent-edited")).runs[0]?.status === "completed");
   });
 });
 
