@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const waitFinished = (key: string) => new Promise<void>((resolve) => finished.set(key, resolve));
 
   try {
-    const synced = await fetch(`${server.url}/v0/sync`, { method: "POST", headers: auth });
+    const synced = await fetch(`${server.url}/v0/sync`, { method: "POST", headers: { ...auth, "content-type": "application/json" } });
     if (!synced.ok) throw new Error(`sync failed: ${await synced.text()}`);
 
     // 1. Latency of one 5-step run at a time: each starts once the previous

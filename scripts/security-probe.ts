@@ -149,6 +149,16 @@ if (values.inngest) {
     const host = await raw(new URL("/health", server), { headers: { host: "evil.example" } });
     return host.status === 403 ? true : `Host evil.example answered ${host.status}`;
   });
+  await check("the Inngest server refuses cross-site posts: dashboard forms and the event API", async () => {
+    const form = await raw(new URL("/send", server), {
+      method: "POST",
+      headers: { origin: "http://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      body: "name=probe%2Fforged&data=%7B%7D",
+    });
+    if (form.status !== 403) return `a cross-site dashboard form answered ${form.status}`;
+    const event = await raw(new URL("/e/probe", server), { method: "POST", headers: { origin: "http://evil.example", "content-type": "text/plain" }, body: "[]" });
+    return event.status === 403 ? true : `a cross-site POST /e/… answered ${event.status}`;
+  });
 }
 
 for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name}${r.detail ? ` — ${r.detail}` : ""}`);

@@ -13,12 +13,14 @@ export interface Tables {
   runs: string;
   memos: string;
   steps: string;
+  stepAttempts: string;
   queue: string;
   waits: string;
   debounces: string;
   idempotencyKeys: string;
   crons: string;
   throttles: string;
+  secrets: string;
   migrations: string;
 }
 
@@ -38,12 +40,14 @@ export function tablesFor(schema: string): Tables {
     runs: q("runs"),
     memos: q("memos"),
     steps: q("steps"),
+    stepAttempts: q("step_attempts"),
     queue: q("queue"),
     waits: q("waits"),
     debounces: q("debounces"),
     idempotencyKeys: q("idempotency_keys"),
     crons: q("crons"),
     throttles: q("throttles"),
+    secrets: q("secrets"),
     migrations: q("migrations"),
   };
 }

@@ -13,7 +13,7 @@ import { compileExpression } from "./expressions";
 import { newId } from "./ids";
 import type { LeasedItem } from "./queue";
 import { buildCallBody, callApp, stepUrl, toSerializedError, type CallOutcome, type Op, type SerializedError } from "./protocol";
-import { completeConsumed, enqueue, finishRun, lockRun, recordPlannedStep, recordStep, type MemoList, type RunRow } from "./runs";
+import { completeConsumed, enqueue, finishRun, lockRun, recordAttempt, recordPlannedStep, recordStep, type MemoList, type RunRow } from "./runs";
 
 const FAILED_EVENT = "inngest/function.failed";
 const FINISHED_EVENT = "inngest/function.finished";
@@ -114,6 +114,8 @@ async function applySequentialStep(ctx: ServerContext, item: LeasedItem, op: Op,
     ),
   );
   if (res.rowCount === 0) return undefined; // lease superseded, or the run ended meanwhile
+  // A step that succeeded on a retry: its last attempt joins the ones that failed (rare, so a statement of its own).
+  if (item.attempt > 0) await recordAttempt(ctx, ctx.db, run.id, { hashedId: op.id, attempt: item.attempt + 1, startedAt, endedWithStep: true });
   if (!leaseId) {
     ctx.wake();
     return undefined;

@@ -66,9 +66,14 @@ function cookie(req: http.IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
+/** The dashboard session cookie's value, if the browser sent one. */
+export function sessionCookieValue(req: http.IncomingMessage, port: number): string | undefined {
+  return cookie(req, sessionCookieName(port));
+}
+
 /** Dashboard: the session cookie set by the sign-in page, in production mode. */
 export function dashboardAuthorized(opts: ResolvedOptions, req: http.IncomingMessage, port: number): boolean {
-  return opts.signingKey === null || tokenMatches(opts.signingKey, cookie(req, sessionCookieName(port)));
+  return opts.signingKey === null || tokenMatches(opts.signingKey, sessionCookieValue(req, port));
 }
 
 const THIRTY_DAYS_S = 30 * 24 * 3600;

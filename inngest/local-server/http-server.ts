@@ -16,9 +16,10 @@
  */
 import http from "node:http";
 import { handleApi, type ApiDeps } from "./api";
-import { errorPage, handleDashboard } from "./dashboard/index";
+import { errorPage, handleDashboard, withFormTokens } from "./dashboard/index";
 import { withTransaction } from "./db";
 import { ingestEvents, parseEventBody } from "./events";
+import type { FormTokens } from "./form-tokens";
 import { apiAuthorized, crossSite, eventKeyAccepted, hostAllowed, registrationAuthorized } from "./guards";
 import { HttpError, readJson, sendHtml, sendJson } from "./http-util";
 import { serverKind } from "./protocol";
@@ -27,6 +28,8 @@ import { registerApp } from "./sync";
 export interface MainServerDeps extends ApiDeps {
   /** The port this server listens on (known once it is bound). */
   port(): number;
+  /** Tokens for the dashboard's forms (CSRF). */
+  forms: FormTokens;
 }
 
 const JSON_PATHS = /^\/(?:e\/|fn\/|v0\/|health$|dev$)/;
@@ -49,7 +52,7 @@ export function createMainServer(deps: MainServerDeps): http.Server {
       }
       const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
       if (JSON_PATHS.test(path)) fail(res, status, message);
-      else sendHtml(res, status, errorPage(deps, status === 500 ? "Something went wrong" : "Error", message));
+      else sendHtml(res, status, withFormTokens(deps, req, errorPage(deps, status === 500 ? "Something went wrong" : "Error", message)));
     });
   });
 
@@ -58,6 +61,10 @@ export function createMainServer(deps: MainServerDeps): http.Server {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = req.method ?? "GET";
     const path = url.pathname.replace(/\/+$/, "") || "/";
+
+    // The SDK and scripts send no Origin; a browser on another site always
+    // does. (Dashboard forms are held to more: dashboard/index.ts.)
+    if (method !== "GET" && method !== "HEAD" && JSON_PATHS.test(path) && crossSite(req)) return fail(res, 403, "cross-site requests are not accepted");
 
     const eventPath = /^\/e\/([^/]+)$/.exec(path);
     if (method === "POST" && eventPath) {
@@ -90,17 +97,19 @@ export function createMainServer(deps: MainServerDeps): http.Server {
     }
 
     if (path.startsWith("/v0/")) {
-      if (method !== "GET" && crossSite(req)) return fail(res, 403, "cross-site requests are not accepted");
       if (!apiAuthorized(ctx.opts, req)) return fail(res, 401, "the JSON API needs this server's signing key (Authorization: Bearer <signing key>)");
+      // Every state-changing call, with a body or not, must say JSON: a page on
+      // another site cannot send that content type without a CORS preflight,
+      // which this server never grants (so not even a browser that omits
+      // Origin can post a form here).
+      if (method !== "GET" && method !== "HEAD" && !/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+        return fail(res, 415, "send JSON (content-type: application/json)");
+      }
       const out = await handleApi(deps, {
         method,
         path: path.slice("/v0/".length),
         query: url.searchParams,
-        body: async () => {
-          // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
-          if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) throw new HttpError(415, "send JSON (content-type: application/json)");
-          return readJson(req);
-        },
+        body: () => readJson(req),
       });
       return out ? sendJson(res, out.status, out.body) : fail(res, 404, `not found: ${method} ${path}`);
     }

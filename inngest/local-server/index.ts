@@ -8,6 +8,7 @@ import type http from "node:http";
 import { resolveOptions, type LocalInngestServerOptions } from "./config";
 import { createLogger, type ServerContext } from "./context";
 import { openPool, sqlOf, tablesFor } from "./db";
+import { createFormTokens, loadFormSecret } from "./form-tokens";
 import { createHttpClient } from "./http-client";
 import { close, listen } from "./http-util";
 import { createMainServer } from "./http-server";
@@ -62,7 +63,8 @@ export async function startLocalInngestServer(options: LocalInngestServerOptions
     const sync = new SyncLoop(ctx);
     let uiUrl: string | null = null;
     let port = 0;
-    const main = createMainServer({ ctx, syncNow: () => sync.syncNow(), port: () => port });
+    const forms = createFormTokens(await loadFormSecret(ctx.db, t));
+    const main = createMainServer({ ctx, syncNow: () => sync.syncNow(), port: () => port, forms });
     servers.push(main);
     port = await listen(main, opts.port);
     const url = `http://127.0.0.1:${port}`;

@@ -20,6 +20,16 @@ export interface RunSummary {
   rerunOf: string | null;
 }
 
+export interface AttemptView {
+  /** 1-based. */
+  attempt: number;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  status: "failed" | "completed";
+  error?: unknown;
+}
+
 export interface StepView {
   id: string;
   name: string;
@@ -31,6 +41,8 @@ export interface StepView {
   durationMs: number | null;
   output?: unknown;
   error?: unknown;
+  /** Each attempt, oldest first, for a step that was retried or failed; empty for one that succeeded at once. */
+  attemptHistory: AttemptView[];
 }
 
 export interface PendingView {
@@ -100,7 +112,7 @@ export interface RunFilter {
   status?: string;
   functionId?: string;
   eventId?: string;
-  /** Free text matched against the triggering event's ids and data, and the run id. */
+  /** Free text matched against the triggering event's ids and data, and the run id; or a JSON object the event data must contain. */
   q?: string;
   /** Include runs started by cron triggers. Default true. */
   includeCron?: boolean;
@@ -113,8 +125,26 @@ function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * A search is either a JSON object, matched by containment against the event's
+ * data (`{"userId":"u1"}` finds events whose data holds userId "u1", not
+ * "u10"), or free text matched as a substring of the ids and the data.
+ */
+export function readSearch(q: string | undefined): { text: string | null; pattern: string | null; json: string | null } {
+  const text = q?.trim() || null;
+  if (text?.startsWith("{")) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return { text: null, pattern: null, json: JSON.stringify(parsed) };
+    } catch {
+      // Not JSON after all: search it as text.
+    }
+  }
+  return { text, pattern: text === null ? null : containsPattern(text), json: null };
+}
+
 export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Promise<RunSummary[]> {
-  const q = filter.q?.trim() || null;
+  const q = readSearch(filter.q);
   const res = await ctx.db.query<RunRowView>(
     `SELECT id, fn_id, fn_name, status, event_id, event, retries, created_at, started_at, ended_at, rerun_of
      FROM ${ctx.t.runs}
@@ -122,6 +152,7 @@ export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Prom
        AND ($5::boolean OR event->>'name' <> $6)
        AND ($7::text IS NULL OR id < $7)
        AND ($8::text IS NULL OR id = $8 OR event_id = $8 OR event->>'id' = $8 OR (event->'data')::text ILIKE $9)
+       AND ($10::jsonb IS NULL OR event->'data' @> $10::jsonb)
      ORDER BY id DESC
      LIMIT $4`,
     [
@@ -132,8 +163,9 @@ export async function listRuns(ctx: ServerContext, filter: RunFilter = {}): Prom
       filter.includeCron ?? true,
       CRON_EVENT,
       filter.before ?? null,
-      q,
-      q === null ? null : containsPattern(q),
+      q.text,
+      q.pattern,
+      q.json,
     ],
   );
   return res.rows.map(summary);
@@ -144,7 +176,7 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
   const run = await ctx.db.query<RunRowView>(`SELECT * FROM ${t.runs} WHERE id = $1`, [id]);
   const r = run.rows[0];
   if (!r) return undefined;
-  const [steps, pending, reruns] = await Promise.all([
+  const [steps, pending, reruns, attempts] = await Promise.all([
     ctx.db.query<{
       hashed_id: string;
       name: string;
@@ -169,7 +201,23 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
       [id],
     ),
     ctx.db.query<{ id: string }>(`SELECT id FROM ${t.runs} WHERE rerun_of = $1 ORDER BY id`, [id]),
+    ctx.db.query<{ hashed_id: string; attempt: number; started_at: Date; ended_at: Date; error: unknown }>(
+      `SELECT hashed_id, attempt, started_at, ended_at, error FROM ${t.stepAttempts} WHERE run_id = $1 ORDER BY hashed_id, attempt`,
+      [id],
+    ),
   ]);
+  const historyOf = new Map<string, AttemptView[]>();
+  for (const a of attempts.rows) {
+    const view: AttemptView = {
+      attempt: a.attempt,
+      startedAt: a.started_at.toISOString(),
+      endedAt: a.ended_at.toISOString(),
+      durationMs: a.ended_at.getTime() - a.started_at.getTime(),
+      status: a.error === null ? "completed" : "failed",
+    };
+    if (a.error !== null) view.error = a.error;
+    historyOf.set(a.hashed_id, [...(historyOf.get(a.hashed_id) ?? []), view]);
+  }
   return {
     ...summary(r),
     event: r.event,
@@ -185,6 +233,7 @@ export async function getRun(ctx: ServerContext, id: string): Promise<RunDetail 
         startedAt: s.started_at.toISOString(),
         endedAt: iso(s.ended_at),
         durationMs: s.ended_at ? s.ended_at.getTime() - s.started_at.getTime() : null,
+        attemptHistory: historyOf.get(s.hashed_id) ?? [],
       };
       if (s.memo && "data" in s.memo) view.output = s.memo.data;
       if (s.memo && "error" in s.memo) view.error = s.memo.error;
@@ -266,14 +315,14 @@ export interface EventView {
 export interface EventFilter {
   limit?: number;
   name?: string;
-  /** Free text matched against the event's ids and data. */
+  /** Free text matched against the event's ids and data; or a JSON object its data must contain. */
   q?: string;
   /** Only events older than this id (paging, newest first). */
   before?: string;
 }
 
 export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): Promise<EventView[]> {
-  const q = filter.q?.trim() || null;
+  const q = readSearch(filter.q);
   const { t } = ctx;
   const res = await ctx.db.query<{
     id: string;
@@ -290,9 +339,10 @@ export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): 
      WHERE ($1::text IS NULL OR e.name = $1)
        AND ($3::text IS NULL OR e.id < $3)
        AND ($4::text IS NULL OR e.id = $4 OR e.user_id = $4 OR (e.payload->'data')::text ILIKE $5)
+       AND ($6::jsonb IS NULL OR e.payload->'data' @> $6::jsonb)
      ORDER BY e.id DESC
      LIMIT $2`,
-    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000), filter.before ?? null, q, q === null ? null : containsPattern(q)],
+    [filter.name ?? null, Math.min(Math.max(filter.limit ?? 100, 1), 1000), filter.before ?? null, q.text, q.pattern, q.json],
   );
   return res.rows.map((e) => ({
     id: e.id,
@@ -303,4 +353,10 @@ export async function listEvents(ctx: ServerContext, filter: EventFilter = {}): 
     payload: e.payload,
     runIds: e.run_ids ?? [],
   }));
+}
+
+/** A stored event as functions received it (`{ name, data, id, ts, … }`), or undefined. */
+export async function getEventPayload(ctx: ServerContext, id: string): Promise<{ name?: unknown; data?: unknown } | undefined> {
+  const res = await ctx.db.query<{ payload: { name?: unknown; data?: unknown } }>(`SELECT payload FROM ${ctx.t.events} WHERE id = $1`, [id]);
+  return res.rows[0]?.payload;
 }

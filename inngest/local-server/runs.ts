@@ -4,7 +4,7 @@
  * finishing a run. Every function here runs inside the caller's transaction.
  */
 import type { ServerContext } from "./context";
-import { json, retryOnDeadlock, type Tx } from "./db";
+import { json, retryOnDeadlock, type Sql, type Tx } from "./db";
 import { keyValue } from "./expressions";
 import { newId } from "./ids";
 import type { FunctionDef } from "./registry";
@@ -183,9 +183,34 @@ export interface StepRecord {
   startedAt?: number;
 }
 
+/**
+ * Keeps one attempt of a step that needed more than one, or failed, for the
+ * run page (`attempt` 1-based; no error: it succeeded). A duplicate delivery
+ * of the same answer adds nothing.
+ */
+export async function recordAttempt(
+  ctx: ServerContext,
+  db: Tx | Sql,
+  runId: string,
+  a: { hashedId: string; attempt: number; startedAt: number; error?: unknown; endedWithStep?: boolean },
+): Promise<void> {
+  // endedWithStep: written after the statement that ended the step, so take its end rather than a later now().
+  const ended = a.endedWithStep ? `COALESCE((SELECT ended_at FROM ${ctx.t.steps} WHERE run_id = $1 AND hashed_id = $2), now())` : "now()";
+  await db.query(
+    `INSERT INTO ${ctx.t.stepAttempts} (run_id, hashed_id, attempt, started_at, ended_at, error)
+     SELECT $1, $2, $3, $4, ${ended}, $5 WHERE EXISTS (SELECT 1 FROM ${ctx.t.runs} WHERE id = $1)
+     ON CONFLICT (run_id, hashed_id, attempt) DO NOTHING`,
+    [runId, a.hashedId, a.attempt, new Date(a.startedAt).toISOString(), a.error === undefined ? null : json(a.error)],
+  );
+}
+
 /** Upserts a step's history row; with `memo`, also memoizes its result (first write wins). */
 export async function recordStep(ctx: ServerContext, tx: Tx, runId: string, s: StepRecord, memo?: Memo): Promise<void> {
   const { t } = ctx;
+  const failedOrRetried = s.status === "retrying" || s.status === "failed" || (s.status === "completed" && s.attempts > 1);
+  if (failedOrRetried && s.startedAt !== undefined) {
+    await recordAttempt(ctx, tx, runId, { hashedId: s.hashedId, attempt: s.attempts, startedAt: s.startedAt, error: s.status === "completed" ? undefined : (s.error ?? { message: "failed" }) });
+  }
   const finished = s.status === "completed" || s.status === "failed";
   const params = [
     runId,

@@ -45,7 +45,7 @@ export async function eventsPage(ctx: ServerContext, query: URLSearchParams): Pr
       notice: sent ? { kind: "ok", text: "Event sent." } : undefined,
     },
     `<section class="card"><form class="filters" method="get" action="/events" role="search">
-<input type="search" name="q" value="${esc(q ?? "")}" placeholder="Search event data or id" aria-label="Search events">
+<input type="search" name="q" value="${esc(q ?? "")}" placeholder="Search event data or id, or {&quot;key&quot;:&quot;value&quot;}" aria-label="Search events">
 <button type="submit" class="btn">Search</button>${q ? `<a href="/events" class="small">Clear</a>` : ""}</form>${table}${pager}</section>`,
   );
 }

@@ -184,6 +184,9 @@ details.step[open]>summary{background:#f8fafc}
 .bar{position:absolute;top:0;bottom:0;border-radius:5px;background:#60a5fa;min-width:3px}
 .bar.b-completed{background:#22c55e}.bar.b-failed{background:#f04438}.bar.b-retrying,.bar.b-running{background:#60a5fa}
 .bar.b-planned,.bar.b-sleeping,.bar.b-waiting{background:#fdb022}.bar.b-cancelled{background:#98a2b3}
+.bar.span{opacity:.3}.bar.attempt{border-radius:2px;min-width:4px;box-shadow:0 0 0 1px #fff}
+table.attempts{border:1px solid #eef0f3;border-radius:6px}table.attempts td,table.attempts th{padding:6px 10px}
+details.more>summary{cursor:pointer;color:#6b7280;margin:4px 0}
 .dur{font-size:12px;color:#414651;text-align:right;white-space:nowrap}
 .step-detail{padding:4px 16px 14px;display:grid;gap:8px;min-width:0}.step-detail>.badge{justify-self:start}
 .list td time{white-space:nowrap;font-size:13px}

@@ -21,23 +21,53 @@ interface Span {
   status: string;
   start: number;
   end: number;
+  /** Attempts drawn inside the span (a retried or failed step). */
+  attempts: Array<{ start: number; end: number; status: string; title: string }>;
   detail: string;
+}
+
+/** "Error: message" of a serialized error, for one line. */
+function errorLine(error: unknown): string {
+  if (error && typeof error === "object") {
+    const e = error as { name?: unknown; message?: unknown };
+    if (typeof e.message === "string") return `${typeof e.name === "string" ? `${e.name}: ` : ""}${e.message}`;
+  }
+  return JSON.stringify(error) ?? "";
+}
+
+function attemptsTable(s: StepView): string {
+  if (s.attemptHistory.length === 0) return "";
+  const rows = s.attemptHistory
+    .map(
+      (a) => `<tr><td data-label="Attempt">${a.attempt}</td><td data-label="Started">${time(a.startedAt)}</td><td data-label="Took">${formatMs(a.durationMs)}</td><td data-label="Result">${badge(a.status)}${
+        a.error === undefined ? "" : `<div class="err small">${esc(errorLine(a.error))}</div><details class="more"><summary class="small">Full error</summary>${jsonBlock(a.error)}</details>`
+      }</td></tr>`,
+    )
+    .join("");
+  return `<div><h2 class="small">Attempts</h2><table class="list attempts"><colgroup><col style="width:72px"><col style="width:176px"><col style="width:80px"><col></colgroup><thead><tr><th>Attempt</th><th>Started (UTC)</th><th>Took</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function stepSpan(s: StepView, now: number): Span {
   const start = Date.parse(s.startedAt);
   const end = s.endedAt ? Date.parse(s.endedAt) : now;
-  const parts: string[] = [];
-  if (s.error !== undefined) parts.push(`<div><h2 class="small err">Error</h2>${jsonBlock(s.error)}</div>`);
+  const parts: string[] = [attemptsTable(s)];
+  if (s.error !== undefined && s.attemptHistory.length === 0) parts.push(`<div><h2 class="small err">Error</h2>${jsonBlock(s.error)}</div>`);
   if (s.output !== undefined) parts.push(`<div><h2 class="small">Output</h2>${jsonBlock(s.output)}</div>`);
-  if (parts.length === 0) parts.push(`<div class="muted small">No output yet.</div>`);
-  const attempts = s.attempts === 1 ? "1 attempt" : `${s.attempts} attempts`;
+  if (parts.join("") === "") parts.push(`<div class="muted small">No output yet.</div>`);
+  const failed = s.attemptHistory.filter((a) => a.status === "failed").length;
+  const attempts = `${s.attempts === 1 ? "1 attempt" : `${s.attempts} attempts`}${failed ? ` (${failed} failed)` : ""}`;
   return {
     label: s.name,
     meta: `${s.op === "StepRun" ? "step.run" : s.op} · ${attempts} · <span class="mono">${esc(s.id.slice(0, 10))}</span>`,
     status: s.status,
     start,
     end,
+    attempts: s.attemptHistory.map((a) => ({
+      start: Date.parse(a.startedAt),
+      end: Date.parse(a.endedAt),
+      status: a.status,
+      title: `attempt ${a.attempt}: ${a.status} after ${formatMs(a.durationMs)}${a.error === undefined ? "" : ` (${errorLine(a.error)})`}`,
+    })),
     detail: `<div class="step-detail">${badge(s.status)}${parts.join("")}</div>`,
   };
 }
@@ -56,6 +86,7 @@ function timeline(run: RunDetail): string {
       status: started ? "completed" : "queued",
       start: created,
       end: created + waited,
+      attempts: [],
       detail: `<div class="step-detail muted small">Time between the event and the run's first call to the app${run.throttleKey ? ` (throttle key ${esc(run.throttleKey)})` : ""}.</div>`,
     });
   }
@@ -64,13 +95,15 @@ function timeline(run: RunDetail): string {
   const end = Math.max(run.endedAt ? Date.parse(run.endedAt) : now, ...spans.map((s) => s.end));
   const total = Math.max(end - created, 1);
   const pct = (v: number) => Math.min(100, Math.max(0, (v / total) * 100)).toFixed(2);
+  const bar = (cls: string, from: number, to: number, title?: string) =>
+    `<span class="${cls}" style="left:${pct(from - created)}%;width:${Math.max(Number(pct(to - from)), 0.4).toFixed(2)}%"${title ? ` title="${esc(title)}"` : ""}></span>`;
   const rows = spans
     .map((s) => {
-      const left = pct(s.start - created);
-      const width = Math.max(Number(pct(s.end - s.start)), 0.4).toFixed(2);
+      // A retried step's span is drawn faint, its attempts solid on top: the gaps are the backoff.
+      const attempts = s.attempts.map((a) => bar(`bar attempt b-${esc(a.status)}`, a.start, a.end, a.title)).join("");
       return `<details class="step"><summary>
 <div class="step-name"><strong>${esc(s.label)}</strong><div class="step-meta">${s.meta}</div></div>
-<div class="track" title="${esc(formatMs(s.end - s.start))}"><span class="bar b-${esc(s.status)}" style="left:${left}%;width:${width}%"></span></div>
+<div class="track" title="${esc(formatMs(s.end - s.start))}">${bar(`bar b-${esc(s.status)}${attempts ? " span" : ""}`, s.start, s.end)}${attempts}</div>
 <div class="dur">${formatMs(s.end - s.start)}</div>
 </summary>${s.detail}</details>`;
     })
@@ -95,7 +128,11 @@ export async function runPage(ctx: ServerContext, id: string, notice?: string): 
   if (!run) return undefined;
   const active = run.status === "queued" || run.status === "running";
   const path = `/runs/${encodeURIComponent(run.id)}`;
-  const actions = [actionButton(`${path}/rerun`, "Rerun"), active ? actionButton(`${path}/cancel`, "Cancel", { danger: true }) : ""].join("");
+  const actions = [
+    `<a class="btn" href="${href("/send", { from: run.eventId })}" title="Open Send event with this run's event name and data, to send it again or edited">Edit &amp; send event</a>`,
+    actionButton(`${path}/rerun`, "Rerun"),
+    active ? actionButton(`${path}/cancel`, "Cancel", { danger: true }) : "",
+  ].join("");
   const links = [
     run.rerunOf ? `<div><dt>Rerun of</dt><dd class="mono"><a href="${runHref(run.rerunOf)}">${esc(run.rerunOf)}</a></dd></div>` : "",
     run.reruns.length ? `<div><dt>Reruns</dt><dd class="mono">${run.reruns.map((r) => `<a href="${runHref(r)}">${esc(r)}</a>`).join("<br>")}</dd></div>` : "",

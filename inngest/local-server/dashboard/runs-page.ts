@@ -1,7 +1,8 @@
 /**
  * The runs list (/ and /runs): newest first, filtered by function and status,
  * searched by event data (`q`: a turn id, a user id… matched against the
- * triggering event's ids and data, and run ids), cron-triggered runs hidden
+ * triggering event's ids and data, and run ids; or a JSON object the event's
+ * data must contain), cron-triggered runs hidden
  * unless asked for, fifty per page.
  */
 import type { ServerContext } from "../context";
@@ -68,7 +69,7 @@ export async function runsPage(ctx: ServerContext, q: RunsQuery): Promise<string
     .join("");
   const statusOptions = STATUSES.map((s) => `<option value="${s}"${s === q.status ? " selected" : ""}>${s}</option>`).join("");
   const filters = `<form class="filters" method="get" action="/runs" role="search">
-<input type="search" name="q" value="${esc(q.q ?? "")}" placeholder="Search event data, event id or run id" aria-label="Search runs">
+<input type="search" name="q" value="${esc(q.q ?? "")}" placeholder="Search: a turn id, user id, run id… or {&quot;userId&quot;:&quot;…&quot;}" title="Text is matched anywhere in the event's data and ids; a JSON object must be contained in the event's data" aria-label="Search runs">
 <select name="function" aria-label="Function"><option value="">All functions</option>${fnOptions}</select>
 <select name="status" aria-label="Status"><option value="">Any status</option>${statusOptions}</select>
 <label class="check"><input type="checkbox" name="cron" value="1"${q.showCron ? " checked" : ""}> Show cron runs</label>
@@ -77,7 +78,7 @@ ${q.refresh ? `<input type="hidden" name="refresh" value="1">` : ""}
 ${q.q || q.functionId || q.status || q.showCron ? `<a href="/runs" class="small">Clear</a>` : ""}
 </form>`;
   const table = runs.length
-    ? `<table class="list"><colgroup><col style="width:104px"><col><col style="width:218px"><col style="width:17%"><col style="width:176px"><col style="width:86px"></colgroup>
+    ? `<table class="list"><colgroup><col style="width:104px"><col><col style="width:236px"><col style="width:17%"><col style="width:176px"><col style="width:86px"></colgroup>
 <thead><tr><th>Status</th><th>Function</th><th>Run</th><th>Event</th><th>Queued (UTC)</th><th>Duration</th></tr></thead>
 <tbody>${runs.map(row).join("")}</tbody></table>`
     : `<div class="empty">${q.q || q.functionId || q.status ? "No runs match." : "No runs yet."}${q.showCron ? "" : " Cron runs are hidden."}</div>`;

@@ -9,6 +9,12 @@ export interface SendForm {
 
 export const EMPTY_SEND_FORM: SendForm = { name: "", data: "{}", id: "" };
 
+/** The form filled with a stored event's name and data, to send it again as it is or edited (no id: a repeat would trigger nothing). */
+export function sendFormFrom(payload: { name?: unknown; data?: unknown } | undefined): SendForm {
+  if (!payload) return EMPTY_SEND_FORM;
+  return { name: typeof payload.name === "string" ? payload.name : "", data: JSON.stringify(payload.data ?? {}, null, 2), id: "" };
+}
+
 export function sendPage(mode: "dev" | "production", form: SendForm, error?: string): string {
   return page(
     { title: "Send event", section: "send", mode, notice: error ? { kind: "error", text: error } : undefined },

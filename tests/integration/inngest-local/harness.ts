@@ -195,11 +195,11 @@ export class Api {
     return (await res.json()) as T;
   }
 
-  /** POSTs JSON (or nothing) to /v0/…; returns the status and parsed body. */
+  /** POSTs JSON (or no body, still labelled JSON as the API requires) to /v0/…; returns the status and parsed body. */
   async post<T = unknown>(path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.baseUrl}/v0/${path}`, {
       method: "POST",
-      headers: { ...this.headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: { ...this.headers, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json()) as T };

@@ -51,6 +51,11 @@ function requestWithHost(url: string, host: string): Promise<{ status: number; b
   });
 }
 
+/** The form token a dashboard page puts in its POST forms. */
+function formTokenOf(html: string): string {
+  return /<input type="hidden" name="csrf" value="([^"]+)">/.exec(html)?.[1] ?? "";
+}
+
 /** The SDK's own hashed form of a signing key (strings.js hashSigningKey). */
 function sdkHashedKey(raw: string): string {
   const prefix = /^signkey-\w+-/.exec(raw)?.[0] ?? "";
@@ -172,11 +177,14 @@ describe("local Inngest server, production mode: credentials", () => {
     const runsPage = await fetch(`${origin}/runs?q=ana`, { redirect: "manual" });
     expect(runsPage.status).toBe(303);
     expect(runsPage.headers.get("location")).toBe(`/signin?next=${encodeURIComponent("/runs?q=ana")}`);
-    expect((await fetch(`${origin}/signin`)).status).toBe(200);
-    const signIn = (key: string, headers: Record<string, string> = { origin }) =>
-      fetch(`${origin}/signin`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ key, next: "/runs?q=ana" }) });
+    const signInHtml = await (await fetch(`${origin}/signin`)).text();
+    const signedOutToken = formTokenOf(signInHtml);
+    expect(signedOutToken).toMatch(/^\d+\.[0-9a-f]{64}$/);
+    const signIn = (key: string, headers: Record<string, string> = { origin }, csrf = signedOutToken) =>
+      fetch(`${origin}/signin`, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams({ key, next: "/runs?q=ana", csrf }) });
     expect((await signIn(generateKeys().signingKey)).status).toBe(401);
     expect((await signIn(keys.signingKey, {})).status).toBe(403); // not from the sign-in page itself
+    expect((await signIn(keys.signingKey, { origin }, "")).status).toBe(403); // no form token (login CSRF)
     const ok = await signIn(keys.signingKey);
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toBe("/runs?q=ana");
@@ -192,11 +200,34 @@ describe("local Inngest server, production mode: credentials", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(fnId("signed"));
     expect((await fetch(`${origin}/runs`, { headers: { cookie: `${cookie.split("=")[0]}=${"0".repeat(64)}` }, redirect: "manual" })).status).toBe(303);
-    // Actions need the cookie too, not only the same origin.
+    // Actions need the cookie too, not only the same origin and a form token.
     const [run] = await h.api.runs(fnId("signed"));
-    const rerun = (headers: Record<string, string>) => fetch(`${origin}/runs/${run?.id}/rerun`, { method: "POST", redirect: "manual", headers: { origin, ...headers } });
-    expect((await rerun({})).status).toBe(401);
-    expect((await rerun({ cookie })).status).toBe(303);
+    const signedInToken = formTokenOf(await (await fetch(`${origin}/runs/${run?.id}`, { headers: { cookie } })).text());
+    const act = (p: string, headers: Record<string, string>, fields: Record<string, string>) =>
+      fetch(`${origin}${p}`, { method: "POST", redirect: "manual", headers: { origin, "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields) });
+    const runsBefore = (await h.api.runs()).length;
+    for (const [p, fields] of [[`/runs/${run?.id}/rerun`, {}], [`/runs/${run?.id}/cancel`, {}], ["/send", { name: "prod/signed", data: '{"who":"mallory"}' }], ["/sync", {}]] as const) {
+      expect((await act(p, {}, { ...fields, csrf: signedOutToken })).status, p).toBe(401); // no session
+      expect((await act(p, { cookie: `${cookie.split("=")[0]}=${"0".repeat(64)}` }, { ...fields, csrf: signedOutToken })).status, p).toBe(401); // a forged session
+      expect((await act(p, { cookie }, { ...fields, csrf: signedOutToken })).status, p).toBe(403); // a token not issued to this session
+    }
+    expect((await h.api.runs()).length).toBe(runsBefore);
+    expect(await h.api.events("prod/signed")).not.toContainEqual(expect.objectContaining({ payload: expect.objectContaining({ data: { who: "mallory" } }) }));
+    expect((await act(`/runs/${run?.id}/rerun`, { cookie }, { csrf: signedInToken })).status).toBe(303);
+    expect((await h.api.runs()).length).toBe(runsBefore + 1);
+  });
+
+  it("the JSON API's actions without the signing key are refused and change nothing", async () => {
+    const [run] = await h.api.runs(fnId("signed"));
+    const before = { runs: (await h.api.runs()).length, events: (await h.api.events()).length };
+    const json = { "content-type": "application/json" };
+    for (const [p, body] of [[`runs/${run?.id}/rerun`, undefined], [`runs/${run?.id}/cancel`, undefined], ["events", { name: "prod/signed", data: { who: "x" } }], ["sync", undefined], ["purge", { eventData: { who: "ana" } }]] as const) {
+      for (const headers of [json, { ...json, authorization: `Bearer ${generateKeys().signingKey}` }]) {
+        const res = await fetch(`${h.server.url}/v0/${p}`, { method: "POST", headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        expect(res.status, p).toBe(401);
+      }
+    }
+    expect({ runs: (await h.api.runs()).length, events: (await h.api.events()).length }).toEqual(before);
   });
 
   it("rejects a Host that is not loopback with 403 on both ports", async () => {

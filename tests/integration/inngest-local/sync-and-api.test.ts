@@ -121,8 +121,13 @@ describe("local Inngest server: sync", () => {
     expect((await fetch(`${h.server.url}/dev`)).status).toBe(200);
   });
 
-  it("POST /v0/sync re-syncs on demand and reports the result", async () => {
-    const res = await fetch(`${h.server.url}/v0/sync`, { method: "POST" });
+  it("POST /v0/sync re-syncs on demand and reports the result; a POST not labelled JSON is refused", async () => {
+    // No body, but a form could send that: every state-changing API call must be labelled JSON.
+    const plain = await fetch(`${h.server.url}/v0/sync`, { method: "POST", headers: { "content-type": "text/plain" } });
+    expect(plain.status).toBe(415);
+    expect(await plain.json()).toEqual({ status: 415, error: expect.any(String) });
+    expect((await fetch(`${h.server.url}/v0/sync`, { method: "POST" })).status).toBe(415);
+    const res = await fetch(`${h.server.url}/v0/sync`, { method: "POST", headers: { "content-type": "application/json" } });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { results: Array<{ ok: boolean; url: string; kind: string }> };
     expect(body.results).toEqual([expect.objectContaining({ ok: true, url: h.app.url, kind: "in_band" })]);
@@ -151,6 +156,26 @@ describe("local Inngest server: event API", () => {
     expect((await post([{ name: "ok" }, { name: "bad", data: "not an object" }])).status).toBe(400);
     const res = await fetch(`${h.server.url}/e/key`, { method: "POST", body: "{not json" });
     expect(res.status).toBe(400);
+  });
+
+  it("refuses a browser POST from another site (its Origin) on the event API and /fn/register, storing nothing", async () => {
+    // What a page on any site could send without a preflight: a text/plain form.
+    for (const origin of ["http://evil.example", "http://localhost:3000"]) {
+      const res = await fetch(`${h.server.url}/e/NO_EVENT_KEY_SET`, { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify({ name: "api/forged", data: {} }) });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toEqual({ status: 403, error: "cross-site requests are not accepted" });
+    }
+    expect((await post({ name: "api/forged" }, { "sec-fetch-site": "cross-site" })).status).toBe(403);
+    const register = await fetch(`${h.server.url}/fn/register`, {
+      method: "POST",
+      headers: { origin: "http://evil.example", "content-type": "text/plain" },
+      body: JSON.stringify({ appName: "intruder", url: "http://127.0.0.1:1/api/inngest", functions: [] }),
+    });
+    expect(register.status).toBe(403);
+    expect(await h.api.events("api/forged")).toEqual([]);
+    expect((await h.api.functions()).map((f) => f.appId)).not.toContain("intruder");
+    // The SDK and scripts send no Origin; the server's own pages send theirs.
+    expect((await post({ name: "api/forged" }, { origin: h.server.url })).status).toBe(200);
   });
 
   it("maps an SDK retry (same x-inngest-event-id-seed) to the same ids and stores it once", async () => {
@@ -191,7 +216,14 @@ describe("local Inngest server: runs page", () => {
     const moved = await fetch(`${ui}/runs?q=x`, { redirect: "manual" });
     expect(moved.status).toBe(307);
     expect(moved.headers.get("location")).toBe(`${h.server.url}/runs?q=x`);
-    const res = await fetch(`${h.server.url}/sync`, { method: "POST", redirect: "manual", headers: { origin: h.server.url } });
+    const functionsPage = await (await fetch(`${h.server.url}/functions`)).text();
+    const csrf = /<form method="post" action="\/sync"[^>]*><input type="hidden" name="csrf" value="([^"]+)">/.exec(functionsPage)?.[1] ?? "";
+    const res = await fetch(`${h.server.url}/sync`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { origin: h.server.url, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrf }),
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/functions?sync=ok");
   });

@@ -1,7 +1,7 @@
 /**
  * The server's pure parts: the CEL subset, time strings, backoff, cron
- * schedules, seeded event ids, reading SDK answers, signing, the throttle's
- * GCRA, and the CLI flags and modes.
+ * schedules, seeded event ids, reading SDK answers, signing, form tokens, the
+ * throttle's GCRA, and the CLI flags and modes.
  */
 import { decodeTime } from "ulid";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { normalizeHost, parseCli, resolveOptions } from "@/inngest/local-server/
 import { nextCronTime, parseCron } from "@/inngest/local-server/cron";
 import { parseDuration, retryAfterMs, sleepDelayMs } from "@/inngest/local-server/durations";
 import { compileExpression, keyValue, matches } from "@/inngest/local-server/expressions";
+import { createFormTokens, FORM_TOKEN_MAX_AGE_MS } from "@/inngest/local-server/form-tokens";
 import { seededEventId } from "@/inngest/local-server/ids";
 import type { HttpClient, HttpResponse } from "@/inngest/local-server/http-client";
 import { buildCallBody, callApp, interpretResponse } from "@/inngest/local-server/protocol";
@@ -231,6 +232,28 @@ describe("signing", () => {
     expect(() => parseSigningKey("not-hex-at-all")).toThrow(/hex/);
     expect(() => parseSigningKey("abc")).toThrow(/hex/);
     expect(() => parseSigningKey("abcd")).toThrow(/too short/);
+  });
+});
+
+describe("form tokens (CSRF)", () => {
+  it("verify for the session they were issued to, within their age, with the secret that made them", () => {
+    let now = 1_800_000_000_000;
+    const tokens = createFormTokens("s".repeat(64), () => now);
+    const token = tokens.issue("session-a");
+    expect(token).toMatch(/^\d+\.[0-9a-f]{64}$/);
+    expect(tokens.verify(token, "session-a")).toBe(true);
+    expect(tokens.verify(token, "session-b")).toBe(false);
+    expect(tokens.verify(token, "")).toBe(false);
+    expect(createFormTokens("t".repeat(64), () => now).verify(token, "session-a")).toBe(false);
+    const [issued, mac] = token.split(".");
+    expect(tokens.verify(`${Number(issued) + 1}.${mac}`, "session-a")).toBe(false); // the time is signed too
+    for (const bad of [undefined, null, "", "x", `${issued}.`, `${issued}.${mac?.toUpperCase()}`]) expect(tokens.verify(bad, "session-a")).toBe(false);
+    now += FORM_TOKEN_MAX_AGE_MS - 1_000;
+    expect(tokens.verify(token, "session-a")).toBe(true);
+    now += 2_000;
+    expect(tokens.verify(token, "session-a")).toBe(false);
+    const future = createFormTokens("s".repeat(64), () => now + 60_000).issue("session-a");
+    expect(tokens.verify(future, "session-a")).toBe(false);
   });
 });
 

@@ -40,6 +40,14 @@ describe("launcher (npm run dev)", () => {
     expect(first.output()).toContain(`embedded Postgres: postgres://postgres@127.0.0.1:${ports.db}/postgres`);
     expect(first.output()).toContain(`app: http://127.0.0.1:${ports.app}`);
     expect(first.output()).toContain(`dashboard http://127.0.0.1:${ports.inngest}`);
+    // The dashboard answers on the Inngest API's port, where Inngest users look; the old UI port redirects there.
+    const dashboard = await fetch(`http://127.0.0.1:${ports.inngest}/runs`);
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await dashboard.text()).toContain("<h1>Runs</h1>");
+    const moved = await fetch(`http://127.0.0.1:${ports.ui}/runs?q=x`, { redirect: "manual" });
+    expect(moved.status).toBe(307);
+    expect(moved.headers.get("location")).toBe(`http://127.0.0.1:${ports.inngest}/runs?q=x`);
 
     // psql-style clients reach the embedded database; this row must survive a restart.
     const dbUrl = `postgres://postgres@127.0.0.1:${ports.db}/postgres`;

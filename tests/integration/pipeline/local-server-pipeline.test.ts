@@ -206,6 +206,58 @@ describe("memory pipeline through the local Inngest server", () => {
     expect(historyAfter).toBe(historyBefore);
   });
 
+  it("the run link the app builds for a turn opens that turn's run on the dashboard; Rerun there changes no memory", async () => {
+    const turn = await seedTurn({ userText: ZED });
+    await sendTurnEvent(turn);
+    expect(await settled(turn.userId, turn.turnId)).toBe("done");
+    const api = async <T>(p: string, init?: RequestInit) => (await (await fetch(`${server.url}/v0/${p}`, init)).json()) as T;
+    const ended = async (id: string) => {
+      let status = "queued";
+      for (let i = 0; i < 300 && status !== "completed" && status !== "failed"; i++) {
+        status = (await api<{ status: string }>(`runs/${id}`)).status;
+        if (status !== "completed") await new Promise((r) => setTimeout(r, 100));
+      }
+      return status;
+    };
+    const [run] = (await api<{ runs: Array<{ id: string }> }>(`runs?q=${turn.turnId}`)).runs;
+    expect(await ended(run?.id ?? "")).toBe("completed"); // the turn is done a moment before its run returns
+
+    // The link under a reply (lib/memory/turn-status.ts), with the dashboard where the launcher puts it: the API's port.
+    const { resetEnvCache } = await import("@/lib/env");
+    const { runUrlOf } = await import("@/lib/memory/turn-status");
+    process.env.INNGEST_DASHBOARD_URL = server.url;
+    resetEnvCache();
+    try {
+      const link = runUrlOf(turn.turnId) ?? "";
+      expect(new URL(link).origin).toBe(server.url);
+      const list = await (await fetch(link)).text();
+      expect(list).toContain(`href="/runs/${run?.id}"`);
+      const detail = await (await fetch(`${server.url}/runs/${run?.id}`)).text();
+      for (const step of ["load-turn", "extract-semantic", "store-semantic", "finish-turn"]) expect(detail).toContain(`<strong>${step}</strong>`);
+      // Exact-value search by user finds the turn's run too.
+      const byUser = await api<{ runs: Array<{ id: string }> }>(`runs?q=${encodeURIComponent(JSON.stringify({ userId: turn.userId }))}`);
+      expect(byUser.runs.map((r) => r.id)).toContain(run?.id);
+    } finally {
+      delete process.env.INNGEST_DASHBOARD_URL;
+      resetEnvCache();
+    }
+
+    const snapshot = async () =>
+      (await getDb().select().from(memories).where(eq(memories.userId, turn.userId))).map((m) => `${m.id}|${m.content}|${m.invalidatedAt?.toISOString() ?? ""}`).sort();
+    const before = await snapshot();
+    const storesBefore = calls.store.length;
+    const rerun = await api<{ id: string; rerunOf: string }>(`runs/${run?.id}/rerun`, { method: "POST", headers: { "content-type": "application/json" } });
+    expect(rerun.rerunOf).toBe(run?.id);
+    expect(await ended(rerun.id)).toBe("completed");
+    // The real function ran again from the same event (its first step loaded the turn)…
+    const again = await api<{ event: unknown; steps: Array<{ name: string; status: string }> }>(`runs/${rerun.id}`);
+    expect(again.event).toEqual((await api<{ event: unknown }>(`runs/${run?.id}`)).event);
+    expect(again.steps).toContainEqual(expect.objectContaining({ name: "load-turn", status: "completed" }));
+    // …and, the turn's jobs being done already, stored nothing and changed nothing.
+    expect(calls.store.length).toBe(storesBefore);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("exhausted retries run onFailure: the job is marked failed, and a retry completes it", async () => {
     const turn = await seedTurn({ userText: "From now on use metric units." });
     faults.extract.set("procedural", 100);
