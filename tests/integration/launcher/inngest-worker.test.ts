@@ -48,7 +48,7 @@ function getWithHost(p: string, host: string): Promise<{ status: number; body: s
 }
 
 describe("the Inngest functions worker in production", () => {
-  it("refuses an unsigned call with 401 and no stack trace or path", async () => {
+  it("refuses an unsigned call with 401, and tells an unsigned caller nothing of its errors", async () => {
     const res = await fetch(url("/api/inngest?fnId=jarvus-extract-memories&stepId=step"), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -58,6 +58,11 @@ describe("the Inngest functions worker in production", () => {
     const text = await res.text();
     expect(JSON.parse(text)).toEqual({ message: "Unauthorized" });
     expect(text).not.toMatch(/at |\/work|node_modules|\.ts/);
+    // A sync request (PUT) the SDK fails to complete — it cannot reach an Inngest API from here —
+    // answers with its status and a plain message, not the error the SDK would return.
+    const put = await fetch(url("/api/inngest"), { method: "PUT" });
+    expect(put.status).toBeGreaterThanOrEqual(400);
+    expect(await put.json()).toEqual({ message: "The request could not be handled." });
     // A GET (introspection) unsigned gives nothing away either.
     const get = await fetch(url("/api/inngest"));
     expect(await get.text()).not.toMatch(/node_modules|\.ts:|signing/i);
