@@ -37,15 +37,15 @@ async function main() {
         "Set one of at least 32 characters, e.g. `AUTH_SECRET=$(openssl rand -base64 32) npm start`.",
     );
   }
-  if (mode === "start" && !fs.existsSync(path.join(".next", "BUILD_ID"))) {
-    fail("No production build found: run `npm run build` first.");
-  }
   if (mode === "start" && e.INNGEST_DEV) {
     fail(
       "INNGEST_DEV is set, but `npm start` is production: INNGEST_DEV turns off the Inngest SDK's signature " +
         "checks, so anyone who can reach the app could run its functions. Unset it (the launcher signs with " +
         "INNGEST_SIGNING_KEY / INNGEST_EVENT_KEY, generated when unset), or use `npm run dev`.",
     );
+  }
+  if (mode === "start" && !fs.existsSync(path.join(".next", "BUILD_ID"))) {
+    fail("No production build found: run `npm run build` first.");
   }
 
   const lock = acquireLockOrFail(e.JARVUS_DATA_DIR);

@@ -101,4 +101,19 @@ describe("launcher (npm run dev)", () => {
     expect(output).toMatch(/AUTH_SECRET is required/);
     expect(output).not.toMatch(/embedded Postgres:/);
   }, 60_000);
+
+  it("`npm start` refuses INNGEST_DEV (it would turn off signature checks), before starting anything", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/launcher.ts", "start"], {
+      env: { ...process.env, AUTH_SECRET: "x".repeat(32), INNGEST_DEV: "1", JARVUS_DATA_DIR: dataDir, DATABASE_URL: "" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let output = "";
+    child.stdout!.on("data", (d) => (output += d));
+    child.stderr!.on("data", (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/INNGEST_DEV is set, but `npm start` is production/);
+    expect(output).not.toMatch(/embedded Postgres:/);
+  }, 60_000);
 });
