@@ -265,9 +265,12 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
       const collectionSize = lexical.length > 0 ? await getSearchableMemoryCount(tx, { userId }) : 0;
       // Typo tolerance for the words text search did not find: a word it found is spelled as stored,
       // and fuzzy matching it again would cost a similarity computation per memory containing it.
+      let held: Set<string> | undefined;
       const found = (word: string) => {
         const stem = analyzed.wordTerms[analyzed.words.indexOf(word)]?.replace(/:\*$/, "") ?? word;
-        return lexical.some((r) => tokenize(searchableText(r)).some((t) => t.startsWith(stem)));
+        held ??= new Set(lexical.flatMap((r) => tokenize(searchableText(r))));
+        for (const t of held) if (t.startsWith(stem)) return true;
+        return false;
       };
       const fuzzyWords = analyzed.fuzzyWords.filter((w) => !found(w)).slice(0, MAX_FUZZY_WORDS);
       if (fuzzyWords.length > 0) await setFuzzyThreshold(tx);
