@@ -78,7 +78,7 @@ export function Sidebar() {
         <label className="flex min-w-0 flex-1 cursor-pointer items-center justify-between gap-3 rounded-md px-2 py-1.5 text-sm">
           <span className="flex flex-col">
             <span className="font-medium">Use memory</span>
-            <span className="text-xs text-muted-foreground">{memoryEnabled ? "Recalls and remembers" : "Off: nothing recalled or saved"}</span>
+            <span className="text-xs text-muted-foreground">{memoryEnabled ? "On" : "Off"}</span>
           </span>
           <Switch
             aria-label="Use memory"

@@ -274,3 +274,39 @@ test.describe("memory controls", () => {
     await expect(reply.getByTestId("memory-run-link")).toHaveAttribute("target", "_blank");
   });
 });
+
+test.describe("theme", () => {
+  test.use({ colorScheme: "dark" });
+
+  test("follows the system's scheme, a chosen theme wins and is kept, and it is set before the body is parsed", async ({ page }) => {
+    // Records the <html> class at the moment <body> starts: anything set later would flash.
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.body) {
+          (window as unknown as { classAtBody: string }).classAtBody = document.documentElement.className;
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    const classAtBody = () => page.evaluate(() => (window as unknown as { classAtBody?: string }).classAtBody ?? "");
+    await page.goto("/");
+    expect(await classAtBody()).toContain("dark");
+    await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+
+    const toggle = page.getByTestId("sidebar").getByTestId("theme-toggle");
+    await expect(toggle).toHaveAccessibleName("Switch to light theme");
+    await toggle.click();
+    await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+    await expect(toggle).toHaveAccessibleName("Switch to dark theme");
+    expect(await page.evaluate(() => localStorage.getItem("jarvus-theme"))).toBe("light");
+
+    await page.reload();
+    expect(await classAtBody()).not.toContain("dark");
+    await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await toggle.click();
+    await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+    // The themes really differ (the variables reach the page).
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe(background);
+  });
+});
