@@ -31,6 +31,15 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
   const initialRender = useRef(true);
   const searchBox = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
+  // Where focus goes once the list without the deleted memory is on screen: a memory id, or the search box.
+  const pendingFocus = useRef<string | null>(null);
+  useEffect(() => {
+    const target = pendingFocus.current;
+    if (!target) return;
+    pendingFocus.current = null;
+    const next = target === "search" ? null : list.current?.querySelector<HTMLElement>(`[data-memory-id="${target}"] button`);
+    (next ?? searchBox.current)?.focus();
+  }, [view]);
 
   useEffect(() => {
     const timer = setTimeout(() => setDebouncedQuery(query.trim()), SEARCH_DEBOUNCE_MS);
@@ -72,11 +81,7 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
     // Focus moves to the next memory (else the previous, else the search box), never to the page.
     const ids = view.memories.map((m) => m.id);
     const at = ids.indexOf(gone.id);
-    const neighbour = ids[at + 1] ?? ids[at - 1];
-    requestAnimationFrame(() => {
-      const next = neighbour ? list.current?.querySelector<HTMLElement>(`[data-memory-id="${neighbour}"] button`) : null;
-      (next ?? searchBox.current)?.focus();
-    });
+    pendingFocus.current = ids[at + 1] ?? ids[at - 1] ?? "search";
     setView((v) => ({
       memories: v.memories.filter((m) => m.id !== gone.id),
       counts: gone.invalidatedAt ? v.counts : { ...v.counts, [gone.type]: Math.max(0, v.counts[gone.type] - 1) },

@@ -1,6 +1,6 @@
 import { History, Pencil, Trash2 } from "lucide-react";
 import Link from "next/link";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { fieldClass } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
@@ -36,8 +36,15 @@ export function MemoryItem({
   const [error, setError] = useState<string | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
-  // After saving or cancelling an edit, focus goes back to the Edit button it started from.
-  const backToEdit = () => requestAnimationFrame(() => editButton.current?.focus());
+  // After saving or cancelling an edit, focus goes back to the Edit button it started from,
+  // once that button is rendered again.
+  const [refocus, setRefocus] = useState(false);
+  const backToEdit = () => setRefocus(true);
+  useEffect(() => {
+    if (!refocus || mode !== "view") return;
+    editButton.current?.focus();
+    setRefocus(false);
+  }, [refocus, mode]);
 
   function startEdit() {
     setContent(memory.content);
