@@ -3,7 +3,7 @@
 import { useChat } from "@ai-sdk/react";
 import { DefaultChatTransport } from "ai";
 import { ArrowUp, EyeOff, Square } from "lucide-react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { PageHeader } from "@/components/shell/app-shell";
 import { CONVERSATIONS_CHANGED, useShell } from "@/components/shell/shell-context";
 import { Button } from "@/components/ui/button";
@@ -13,9 +13,7 @@ import { Tooltip } from "@/components/ui/tooltip";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { sendJson } from "@/lib/http/send-json";
 import { ChatBanners } from "./chat-banners";
-import { MemoryStatus } from "./memory-status";
 import { MessageView } from "./message-view";
-import { UsedMemories } from "./used-memories";
 
 interface ModelInfo {
   kind: "offline" | "openai";
@@ -161,13 +159,23 @@ export function Chat({
     composer.current?.focus();
   }
 
-  const lastUser = messages.findLast((m) => m.role === "user");
-  const last = messages.at(-1);
-  const announcement =
-    status === "submitted" ? "Jarvus is thinking…" : status === "streaming" ? "Jarvus is replying…" : last?.role === "assistant" && started ? "Reply ready." : "";
+  // Stable handlers for the memoised messages; they call the latest closures.
+  const latest = useRef({ resend, regenerate, clearError });
+  latest.current = { resend, regenerate, clearError };
+  const onResend = useCallback((messageId: string, text: string) => void latest.current.resend(messageId, text), []);
+  const onEdit = useCallback((messageId: string, on: boolean) => {
+    setActionError(null);
+    setEditingId(on ? messageId : null);
+  }, []);
+  const onRegenerate = useCallback(() => {
+    latest.current.clearError();
+    regenerating.current = true;
+    void latest.current.regenerate();
+  }, []);
 
-  return (
-    <main className="flex min-h-0 flex-1 flex-col" data-testid="chat" data-status={status}>
+  // Not re-rendered by every streamed chunk.
+  const header = useMemo(
+    () => (
       <PageHeader title={title} testId="chat-title">
         {temporary && (
           <span className="inline-flex items-center gap-1 rounded-full bg-muted px-2 py-0.5 text-xs text-muted-foreground" data-testid="temporary-badge">
@@ -190,6 +198,18 @@ export function Chat({
           </span>
         )}
       </PageHeader>
+    ),
+    [title, temporary, model.kind, model.label],
+  );
+
+  const lastUser = messages.findLast((m) => m.role === "user");
+  const last = messages.at(-1);
+  const announcement =
+    status === "submitted" ? "Jarvus is thinking…" : status === "streaming" ? "Jarvus is replying…" : last?.role === "assistant" && started ? "Reply ready." : "";
+
+  return (
+    <main className="flex min-h-0 flex-1 flex-col" data-testid="chat" data-status={status}>
+      {header}
 
       <ChatBanners temporary={temporary} memoryEnabled={shell.memoryEnabled} onTurnMemoryOn={() => void shell.setMemoryEnabled(true)} />
 
@@ -227,27 +247,13 @@ export function Chat({
                 key={m.id}
                 message={m}
                 streaming={streamingThis}
+                showFooter={m.role === "assistant" && !streamingThis}
                 canRegenerate={!busy && m.role === "assistant" && m.id === last?.id}
-                onRegenerate={() => {
-                  clearError();
-                  regenerating.current = true;
-                  void regenerate();
-                }}
+                onRegenerate={onRegenerate}
                 canEdit={!busy && m.role === "user" && m.id === lastUser?.id}
                 editing={editingId === m.id}
-                onEdit={(on) => {
-                  setActionError(null);
-                  setEditingId(on ? m.id : null);
-                }}
-                onResend={(text) => void resend(m.id, text)}
-                footer={
-                  m.role === "assistant" && !streamingThis ? (
-                    <>
-                      {m.metadata?.memoryIds ? <UsedMemories memoryIds={m.metadata.memoryIds} /> : null}
-                      {m.metadata?.turnId ? <MemoryStatus turnId={m.metadata.turnId} /> : null}
-                    </>
-                  ) : null
-                }
+                onEdit={onEdit}
+                onResend={onResend}
               />
             );
           })}

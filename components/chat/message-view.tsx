@@ -1,22 +1,29 @@
 "use client";
 
 import { Check, Copy, Pencil, RefreshCw } from "lucide-react";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/textarea";
 import { Tooltip } from "@/components/ui/tooltip";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { cn } from "@/lib/cn";
 import { Markdown } from "./markdown";
+import { MemoryStatus } from "./memory-status";
 import { ToolCall } from "./tool-call";
+import { UsedMemories } from "./used-memories";
 
 const textOf = (message: ChatUIMessage) =>
   message.parts.flatMap((p) => (p.type === "text" ? [p.text] : [])).join("\n\n");
 
-export function MessageView({
+/**
+ * One message with its actions. Memoised: while a reply streams only that
+ * reply re-renders, so a long conversation stays cheap (the handlers take the
+ * message id and are stable; the AI SDK keeps unchanged messages identical).
+ */
+export const MessageView = memo(function MessageView({
   message,
-  footer,
   streaming = false,
+  showFooter = false,
   canRegenerate = false,
   onRegenerate,
   canEdit = false,
@@ -25,14 +32,15 @@ export function MessageView({
   onResend,
 }: {
   message: ChatUIMessage;
-  footer?: ReactNode;
   streaming?: boolean;
+  /** Under a finished reply: "Used N memories" and its memory status. */
+  showFooter?: boolean;
   canRegenerate?: boolean;
   onRegenerate?: () => void;
   canEdit?: boolean;
   editing?: boolean;
-  onEdit?: (on: boolean) => void;
-  onResend?: (text: string) => void;
+  onEdit?: (messageId: string, on: boolean) => void;
+  onResend?: (messageId: string, text: string) => void;
 }) {
   const isUser = message.role === "user";
   const text = textOf(message);
@@ -44,7 +52,7 @@ export function MessageView({
       data-turn-id={message.metadata?.turnId}
     >
       {editing ? (
-        <EditMessage initial={text} onCancel={() => onEdit?.(false)} onSend={(t) => onResend?.(t)} />
+        <EditMessage initial={text} onCancel={() => onEdit?.(message.id, false)} onSend={(t) => onResend?.(message.id, t)} />
       ) : (
         <div
           className={cn(
@@ -80,7 +88,7 @@ export function MessageView({
           {text && <CopyButton text={text} />}
           {canEdit && (
             <Tooltip content="Edit and resend">
-              <Button variant="ghost" size="icon-sm" aria-label="Edit message" data-testid="edit-message" onClick={() => onEdit?.(true)}>
+              <Button variant="ghost" size="icon-sm" aria-label="Edit message" data-testid="edit-message" onClick={() => onEdit?.(message.id, true)}>
                 <Pencil />
               </Button>
             </Tooltip>
@@ -94,10 +102,15 @@ export function MessageView({
           )}
         </div>
       )}
-      {footer && <div className="w-full">{footer}</div>}
+      {showFooter && (message.metadata?.memoryIds || message.metadata?.turnId) && (
+        <div className="w-full">
+          {message.metadata?.memoryIds ? <UsedMemories memoryIds={message.metadata.memoryIds} /> : null}
+          {message.metadata?.turnId ? <MemoryStatus turnId={message.metadata.turnId} /> : null}
+        </div>
+      )}
     </article>
   );
-}
+});
 
 function CopyButton({ text }: { text: string }) {
   const [copied, setCopied] = useState(false);
