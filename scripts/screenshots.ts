@@ -4,7 +4,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 
 /**
- * PNGs of the main pages (chat, the phone drawer, memories, import) at
+ * PNGs of the main pages (chat, the conversation menu and delete question, the phone drawer, memories, import) at
  * 1280×800 and 390×844, light and dark, in screenshots/ (git-ignored). Starts
  * the same server the e2e tests use (scripts/e2e-server.ts: production build,
  * its own database), so what is pictured is what ships.
@@ -81,6 +81,15 @@ async function shoot(browser: Browser, seeded: Awaited<ReturnType<typeof seed>>)
       await page.goto(seeded.chatUrl);
       await page.locator('[data-testid="memory-status"][data-status="done"]').last().waitFor();
       await save("chat");
+      if (size === "desktop") {
+        await page.getByTestId("conversation-item").first().hover();
+        await page.getByTestId("conversation-menu").first().click();
+        await save("conversation-menu");
+        await page.getByTestId("delete-conversation").click();
+        await page.getByTestId("delete-conversation-dialog").waitFor();
+        await save("delete-dialog");
+        await page.getByTestId("delete-conversation-cancel").click();
+      }
       if (size === "phone") {
         await page.getByTestId("nav-open").click();
         await page.getByTestId("nav-drawer").waitFor();

@@ -46,7 +46,11 @@ export const MessageView = memo(function MessageView({
   const text = textOf(message);
   return (
     <article
-      className={cn("group/message flex min-w-0 flex-col gap-1", isUser ? "items-end" : "items-start")}
+      className={cn(
+        "group/message flex min-w-0 gap-1",
+        // Your messages: actions below the bubble on touch screens, beside it (on hover) from 768 px.
+        isUser ? "flex-col items-end md:flex-row-reverse md:items-center md:justify-start" : "flex-col items-start",
+      )}
       data-testid={`message-${message.role}`}
       aria-label={isUser ? "You" : "Jarvus"}
       data-turn-id={message.metadata?.turnId}
