@@ -1,3 +1,4 @@
+import { memo } from "react";
 import ReactMarkdown from "react-markdown";
 
 /**
@@ -5,7 +6,7 @@ import ReactMarkdown from "react-markdown";
  * renders raw HTML (no rehype-raw), so a reply cannot inject markup or script;
  * its default URL transform drops javascript: links.
  */
-export function Markdown({ children }: { children: string }) {
+export const Markdown = memo(function Markdown({ children }: { children: string }) {
   return (
     <div className="markdown">
       <ReactMarkdown
@@ -18,4 +19,4 @@ export function Markdown({ children }: { children: string }) {
       </ReactMarkdown>
     </div>
   );
-}
+});
