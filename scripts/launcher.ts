@@ -89,6 +89,8 @@ async function main() {
     if (inngestMode === "local") {
       const inngestUrl = `http://127.0.0.1:${e.INNGEST_LOCAL_PORT}`;
       childEnv.INNGEST_DASHBOARD_URL ??= inngestUrl;
+      // "Delete my account" purges the user's stored runs there (lib/auth/delete-account.ts).
+      childEnv.INNGEST_LOCAL_SERVER_URL = inngestUrl;
       const serverEnv: NodeJS.ProcessEnv = { ...childEnv };
       if (mode === "start") {
         // Production: signed like self-hosted Inngest; the app runs in the SDK's cloud mode, which
