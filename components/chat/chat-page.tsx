@@ -2,6 +2,7 @@ import { getConversationsByUserId } from "@/db/queries/conversations";
 import { getChatModel } from "@/lib/ai/models";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { getSession } from "@/lib/auth/session";
+import { AccountMenu } from "@/components/account/account-menu";
 import { Chat } from "./chat";
 import { ConversationList } from "./conversation-list";
 
@@ -23,6 +24,7 @@ export async function ChatPage({
       <ConversationList
         activeId={isNew ? null : conversationId}
         conversations={conversations.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() }))}
+        footer={<AccountMenu account={session?.account ?? null} />}
       />
       <Chat
         key={conversationId}

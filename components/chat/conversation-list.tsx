@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { sendJson } from "@/lib/http/send-json";
 
 export interface ConversationItem {
@@ -16,9 +16,12 @@ export const CONVERSATIONS_CHANGED = "jarvus:conversations-changed";
 export function ConversationList({
   activeId,
   conversations: initial,
+  footer,
 }: {
   activeId: string | null;
   conversations: ConversationItem[];
+  /** Below the list: who the visitor is (components/account/account-menu.tsx). */
+  footer?: ReactNode;
 }) {
   const [conversations, setConversations] = useState(initial);
   const [error, setError] = useState<string | null>(null);
@@ -87,6 +90,7 @@ export function ConversationList({
           </li>
         ))}
       </ul>
+      {footer}
     </nav>
   );
 }

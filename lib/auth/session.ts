@@ -12,7 +12,7 @@ export { SESSION_COOKIE } from "./guest-cookie";
 export interface Session {
   userId: string;
   /** Signed in to an account (better-auth); null for a guest. */
-  account: { email: string; name: string | null } | null;
+  account: { email: string; name: string | null; sessionId: string } | null;
 }
 
 /**
@@ -81,5 +81,5 @@ async function accountSession(requestHeaders: Headers): Promise<Session | null> 
   // Refreshing the expiry sets a cookie, which a render cannot; /api/auth/get-session (the sidebar) does it.
   const found = await getAuth().api.getSession({ headers: requestHeaders, query: { disableRefresh: true } });
   if (!found) return null;
-  return { userId: found.user.id, account: { email: found.user.email, name: found.user.name || null } };
+  return { userId: found.user.id, account: { email: found.user.email, name: found.user.name || null, sessionId: found.session.id } };
 }

@@ -7,5 +7,5 @@ import { withErrorHandling } from "@/lib/http/errors";
  */
 export const GET = withErrorHandling(async (request: Request) => {
   const { userId, account } = await getOrCreateSession(request);
-  return Response.json({ userId, account }, { headers: { "cache-control": "no-store" } });
+  return Response.json({ userId, account: account && { email: account.email, name: account.name } }, { headers: { "cache-control": "no-store" } });
 });
