@@ -9,7 +9,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getPool } from "@/db/client";
+import { closeDb, getPool } from "@/db/client";
+import { mergeGuestIntoAccount } from "@/db/queries/accounts";
+import { storeSemanticFacts } from "@/lib/memory/consolidate";
+import { singleValuedSemanticKeys } from "@/lib/memory/types";
 import { resetAuth } from "@/lib/auth/auth";
 import { deleteAccount } from "@/lib/auth/delete-account";
 import { guestCookieValue } from "@/lib/auth/guest-cookie";
@@ -172,6 +175,30 @@ describe("guest → account", () => {
     const retried = await post("/sign-in/email", { email: address, password: PASSWORD }, guestCookie(guest.userId));
     expect(retried.status).toBe(200);
     expect((await rowCountsOf(accountId)).conversations).toBe(guestBefore.conversations);
+  });
+
+  it("a memory run that loaded the guest's turn before the merge stores its memories under the account", async () => {
+    const guest = await newGuestWithData();
+    const accountId = (await signUp(email())).body.user!.id;
+    await mergeGuestIntoAccount({ guestId: guest.userId, accountId, adoptSettings: false, singleValuedKeys: singleValuedSemanticKeys });
+    // The run's memoized turn still names the guest.
+    const counts = await storeSemanticFacts({
+      userId: guest.userId,
+      turnId: guest.turnId,
+      conversationId: guest.conversationId,
+      facts: [{ key: null, category: "allergy", content: "User is allergic to peanuts", value: "peanuts", date: null, importance: 0.9 }],
+    });
+    expect(counts.added).toBe(1);
+    const { rows } = await getPool().query(`select user_id from memories where content = 'User is allergic to peanuts' and source_turn_id = $1`, [guest.turnId]);
+    expect(rows).toEqual([{ user_id: accountId }]);
+  });
+
+  it("account sessions live in the database: a new process (new pool, new auth instance) still knows the cookie", async () => {
+    const address = email();
+    const cookie = sessionCookie(await signUp(address));
+    await closeDb();
+    resetAuth();
+    expect((await call("GET", "/get-session", { cookie })).body.user).toMatchObject({ email: address });
   });
 
   it("a guest cookie never names an account", async () => {
