@@ -161,6 +161,13 @@ async function main() {
     });
     stops.push(next.stop);
     log(`app: ${appUrl} (${mode === "dev" ? "development" : "production"}) — Ctrl-C stops everything`);
+    if (!e.SMTP_URL) {
+      log(
+        mode === "dev"
+          ? `mail (password reset): no SMTP_URL, so links are printed here and shown at ${appUrl}/dev/outbox`
+          : "mail (password reset): no SMTP_URL, so password reset by email is unavailable",
+      );
+    }
   } catch (error) {
     console.error("[launcher] failed to start:", error instanceof Error ? error.message : error);
     await shutdown(1);
