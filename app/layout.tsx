@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { themeBootScript } from "@/components/theme/theme";
 import { TooltipProvider } from "@/components/ui/tooltip";
 import "./globals.css";
-import "./legacy.css";
 
 // Every page is rendered per request: Next puts the response's CSP nonce (proxy.ts) on its scripts
 // only then; a prerendered page's scripts would be blocked.

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { DeleteAccount } from "@/components/account/delete-account";
 import { SessionsList } from "@/components/account/sessions-list";
+import { PageFrame } from "@/components/shell/page-frame";
 import { getSession } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Account · Jarvus" };
@@ -27,16 +28,10 @@ export default async function AccountPage() {
   if (!session?.account) redirect("/sign-in");
   const { account } = session;
   return (
-    <main className="mx-auto flex min-h-dvh w-full max-w-2xl flex-col gap-5 bg-background px-4 py-8 text-foreground" data-testid="account-page">
-      <header className="flex flex-col gap-1">
-        <a href="/" className="text-sm text-muted-foreground hover:text-foreground">
-          ← Back to chat
-        </a>
-        <h1 className="text-2xl font-semibold">Your account</h1>
-        <p className="text-sm text-muted-foreground">
-          Signed in as {account.name ? <strong className="text-foreground">{account.name}</strong> : null} {account.email}
-        </p>
-      </header>
+    <PageFrame title="Your account" testId="account-page">
+      <p className="text-sm text-muted-foreground">
+        Signed in as {account.name ? <strong className="text-foreground">{account.name}</strong> : null} {account.email}
+      </p>
       <Section title="Where you are signed in" intro="Sign out any browser you no longer use.">
         <SessionsList currentSessionId={account.sessionId} />
       </Section>
@@ -46,6 +41,6 @@ export default async function AccountPage() {
       <Section title="Delete account" intro="Deletes the account and everything Jarvus keeps about you.">
         <DeleteAccount />
       </Section>
-    </main>
+    </PageFrame>
   );
 }

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { FocusedMemories } from "@/components/memories/focused-memories";
 import { MemoryBrowser } from "@/components/memories/memory-browser";
+import { PageFrame } from "@/components/shell/page-frame";
+import { buttonClass } from "@/components/ui/button";
 import { countActiveMemoriesByUserId, listMemoriesByUserId } from "@/db/queries/memories";
 import { getSession } from "@/lib/auth/session";
 import { toMemoryView, type MemoryListView } from "@/lib/memory/view";
 import { isUuid } from "@/lib/uuid";
-import "./memories.css";
 
 export const dynamic = "force-dynamic";
 
@@ -33,29 +34,40 @@ export default async function MemoriesPage({ searchParams }: { searchParams: Pro
     session && (turn || id)
       ? (await listMemoriesByUserId({ userId: session.userId, ...(turn ? { turn } : { ids: [id!] }) })).map(toMemoryView)
       : null;
+  const link = `${buttonClass({ variant: "outline", size: "sm" })} no-underline text-foreground`;
   return (
-    <main className="memories-page" data-testid="memories-page">
-      <header className="memories-head">
-        {/* A full load: every visit to / makes a fresh conversation id. */}
-        <a href="/" className="memories-back" data-testid="back-to-chat">
-          ← Back to chat
-        </a>
-        <div className="memories-title">
-          <h1>Memories</h1>
-          <p className="muted">
-            What Jarvus remembers from your conversations. Correct or delete anything; nothing here leaves your
-            account.
-          </p>
-        </div>
-        <div className="memories-head-actions">
-          <a className="button" href="/import" data-testid="import-history">
-            Import history
+    <PageFrame
+      title="Memories"
+      testId="memories-page"
+      actions={
+        <div className="hidden gap-2 sm:flex">
+          <a className={link} href="/import" data-testid="import-history">
+            Import
           </a>
-          <a className="button" href="/api/memories/export" download data-testid="export-memories">
+          <a className={link} href="/api/memories/export" download data-testid="export-memories">
             Export JSON
           </a>
         </div>
-      </header>
+      }
+    >
+      <div className="flex flex-col gap-3">
+        {/* A full load: every visit to / makes a fresh conversation id. */}
+        <a href="/" className="w-fit text-sm no-underline hover:underline" data-testid="back-to-chat">
+          ← Back to chat
+        </a>
+        <p className="text-sm text-muted-foreground">
+          What Jarvus remembers from your conversations. Correct or delete anything; nothing here leaves your account.
+        </p>
+        {/* On phones the header has no room: the same two links here. */}
+        <div className="flex gap-2 sm:hidden">
+          <a className={link} href="/import">
+            Import
+          </a>
+          <a className={link} href="/api/memories/export" download>
+            Export JSON
+          </a>
+        </div>
+      </div>
       {focus && (
         <FocusedMemories
           title={turn ? "Memories from this reply" : "This memory"}
@@ -64,6 +76,6 @@ export default async function MemoriesPage({ searchParams }: { searchParams: Pro
         />
       )}
       <MemoryBrowser initial={initial} />
-    </main>
+    </PageFrame>
   );
 }

@@ -33,7 +33,7 @@ export function AccountMenu({ account }: { account: AccountSummary | null }) {
 
   if (!account) {
     return (
-      <div className="mt-auto flex flex-col gap-2 border-t border-border pt-3 text-sm" data-testid="account-menu">
+      <div className="flex flex-col gap-2 border-t border-border px-2 pt-3 text-sm" data-testid="account-menu">
         <p className="text-muted-foreground" data-testid="account-guest">
           You are a guest: what you say is kept in this browser only.
         </p>
@@ -49,7 +49,7 @@ export function AccountMenu({ account }: { account: AccountSummary | null }) {
     );
   }
   return (
-    <div className="mt-auto flex flex-col gap-2 border-t border-border pt-3 text-sm" data-testid="account-menu">
+    <div className="flex flex-col gap-2 border-t border-border px-2 pt-3 text-sm" data-testid="account-menu">
       <div className="min-w-0">
         {account.name && <p className="truncate font-medium">{account.name}</p>}
         <p className="truncate text-muted-foreground" data-testid="account-email">

@@ -1,38 +1,38 @@
-import { getConversationsByUserId } from "@/db/queries/conversations";
+import { AppShell } from "@/components/shell/app-shell";
+import { loadShell } from "@/components/shell/load-shell";
 import { getChatModel } from "@/lib/ai/models";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { getSession } from "@/lib/auth/session";
-import { AccountMenu } from "@/components/account/account-menu";
 import { Chat } from "./chat";
-import { ConversationList } from "./conversation-list";
 
 /** The chat screen: the user's conversations beside the open one. */
 export async function ChatPage({
   conversationId,
   initialMessages,
   isNew = false,
+  title,
+  temporary = false,
 }: {
   conversationId: string;
   initialMessages: ChatUIMessage[];
   isNew?: boolean;
+  title?: string;
+  temporary?: boolean;
 }) {
   const session = await getSession();
-  const conversations = session ? await getConversationsByUserId({ userId: session.userId }) : [];
+  const shell = await loadShell(session);
   const model = getChatModel();
   return (
-    <div className="app">
-      <ConversationList
-        activeId={isNew ? null : conversationId}
-        conversations={conversations.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() }))}
-        footer={<AccountMenu account={session?.account ?? null} />}
-      />
+    <AppShell conversations={shell.conversations} activeId={isNew ? null : conversationId} memoryEnabled={shell.memoryEnabled} account={shell.account}>
       <Chat
         key={conversationId}
         conversationId={conversationId}
         initialMessages={initialMessages}
         isNew={isNew}
+        initialTitle={title}
+        initialTemporary={temporary}
         model={{ kind: model.kind, label: model.label }}
       />
-    </div>
+    </AppShell>
   );
 }

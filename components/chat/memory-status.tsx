@@ -1,7 +1,10 @@
 "use client";
 
+import { ExternalLink } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/lib/cn";
 import { sendJson } from "@/lib/http/send-json";
 
 type TurnStatus = "pending" | "processing" | "done" | "failed" | "skipped";
@@ -10,6 +13,8 @@ type JobType = "episodic" | "semantic" | "procedural";
 interface TurnView {
   status: TurnStatus;
   delivery?: "sent" | "waiting" | "delayed";
+  /** The turn's run on the Inngest dashboard, when one is configured. */
+  runUrl?: string | null;
   jobs: { type: JobType; status: string; added: number; updated: number; superseded: number; error: string | null }[];
 }
 
@@ -116,18 +121,33 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
   }
 
   return (
-    <div className="memory-status" data-testid="memory-status" data-status={status} aria-live="polite">
+    <div
+      className={cn(
+        "mt-2 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-foreground",
+        status === "done" && "text-success",
+        status === "failed" && "text-destructive",
+      )}
+      data-testid="memory-status"
+      data-status={status}
+      aria-live="polite"
+    >
       <span>{label}</span>
-      {(status === "failed" || view?.delivery === "delayed") && (
-        <button
-          type="button"
-          className="button"
-          data-testid="memory-retry"
-          disabled={retrying}
-          onClick={() => void retry()}
+      {view?.runUrl && (
+        // The pipeline's run on the Inngest dashboard: where its steps, retries and errors are.
+        <a
+          href={view.runUrl}
+          target="_blank"
+          rel="noreferrer"
+          className="inline-flex items-center gap-0.5 text-muted-foreground underline-offset-2 hover:underline"
+          data-testid="memory-run-link"
         >
+          run <ExternalLink className="size-3" />
+        </a>
+      )}
+      {(status === "failed" || view?.delivery === "delayed") && (
+        <Button variant="outline" size="sm" className="h-6 px-2 text-xs" data-testid="memory-retry" disabled={retrying} onClick={() => void retry()}>
           Retry
-        </button>
+        </Button>
       )}
     </div>
   );

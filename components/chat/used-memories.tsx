@@ -31,25 +31,25 @@ export function UsedMemories({ memoryIds }: { memoryIds: string[] }) {
 
   const gone = memories ? memoryIds.length - memories.length : 0;
   return (
-    <details className="used-memories" data-testid="used-memories" onToggle={(e) => e.currentTarget.open && void load()}>
+    <details className="mt-2 text-xs text-muted-foreground [&_summary]:w-fit [&_summary]:cursor-pointer [&_summary]:hover:text-foreground" data-testid="used-memories" onToggle={(e) => e.currentTarget.open && void load()}>
       <summary>
         Used {memoryIds.length} {memoryIds.length === 1 ? "memory" : "memories"}
       </summary>
       {error ? (
-        <p className="error-text">Could not load them. Close and open again to retry.</p>
+        <p className="mt-1 text-destructive">Could not load them. Close and open again to retry.</p>
       ) : !memories ? (
-        <p className="muted">Loading…</p>
+        <p className="mt-1">Loading…</p>
       ) : (
-        <ul data-testid="used-memory-list">
+        <ul className="mt-1.5 flex list-disc flex-col gap-1 pl-5" data-testid="used-memory-list">
           {memories.map((m) => (
             <li key={m.id} data-testid="used-memory">
-              <span className="used-memory-type">{TYPE_LABEL[m.type]}</span>{" "}
-              <Link href={`/memories?id=${m.id}`}>{m.content}</Link>
-              {m.invalidatedAt ? <span className="muted"> (no longer current)</span> : null}
+              <span className="font-semibold text-foreground">{TYPE_LABEL[m.type]}</span>{" "}
+              <Link href={`/memories?id=${m.id}`} className="[overflow-wrap:anywhere]">{m.content}</Link>
+              {m.invalidatedAt ? <span> (no longer current)</span> : null}
             </li>
           ))}
           {gone > 0 && (
-            <li className="muted">
+            <li>
               {gone} {gone === 1 ? "memory has" : "memories have"} been deleted since.
             </li>
           )}

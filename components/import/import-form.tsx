@@ -1,5 +1,6 @@
 "use client";
 
+import { buttonClass } from "@/components/ui/button";
 import { useEffect, useState } from "react";
 import { sendJson } from "@/lib/http/send-json";
 import { readErrorMessage } from "@/components/memories/format";
@@ -74,13 +75,14 @@ export function ImportForm() {
 
   const settled = status ? status.turns.done + status.turns.failed : 0;
   return (
-    <div className="import-form" data-testid="import-form">
-      <label className="import-file">
-        <span>Choose a file</span>
+    <div className="flex flex-col gap-4" data-testid="import-form">
+      <label className="flex flex-col gap-2 rounded-lg border border-dashed border-input bg-card p-6 text-sm">
+        <span className="font-medium">Choose a file</span>
         <input
           type="file"
           accept="application/json,.json"
           data-testid="import-file"
+          className="max-w-full text-sm text-muted-foreground file:mr-3 file:cursor-pointer file:rounded-md file:border-0 file:bg-primary file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-primary-foreground"
           disabled={phase.kind === "uploading"}
           onChange={(e) => {
             const file = e.target.files?.[0];
@@ -89,14 +91,14 @@ export function ImportForm() {
           }}
         />
       </label>
-      {phase.kind === "uploading" && <p className="muted">Reading {phase.name}…</p>}
+      {phase.kind === "uploading" && <p className="text-sm text-muted-foreground">Reading {phase.name}…</p>}
       {phase.kind === "error" && (
-        <p role="alert" className="error-banner" data-testid="import-error">
+        <p role="alert" className="rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive" data-testid="import-error">
           {phase.message}
         </p>
       )}
       {phase.kind === "importing" && (
-        <section className="import-progress" data-testid="import-progress" data-status={status?.status ?? "processing"}>
+        <section className="flex flex-col gap-2 rounded-lg border border-border bg-card p-4 text-sm" data-testid="import-progress" data-status={status?.status ?? "processing"}>
           <p>
             {phase.conversations === 0 && phase.turns === 0
               ? "Nothing new: this history was imported before."
@@ -104,7 +106,7 @@ export function ImportForm() {
           </p>
           {phase.turns > 0 && (
             <>
-              <progress max={status?.turns.total || phase.turns} value={settled} aria-label="Turns turned into memories" />
+              <progress max={status?.turns.total || phase.turns} value={settled} aria-label="Turns turned into memories" className="h-2 w-full accent-primary" />
               <p aria-live="polite" data-testid="import-count">
                 {settled} of {status?.turns.total ?? phase.turns} turns
                 {status?.status === "processing" ? " — learning…" : ""}
@@ -113,7 +115,7 @@ export function ImportForm() {
             </>
           )}
           {status && status.status !== "processing" && (
-            <a className="button primary" href="/memories" data-testid="import-browse">
+            <a className={buttonClass({ size: "sm" }) + " self-start no-underline"} href="/memories" data-testid="import-browse">
               Browse what was learned
             </a>
           )}

@@ -11,17 +11,17 @@ import { MemoryItem } from "./memory-item";
 export function FocusedMemories({ title, initial, missing }: { title: string; initial: MemoryView[]; missing: string }) {
   const [memories, setMemories] = useState(initial);
   return (
-    <section className="focused-memories" data-testid="focused-memories" aria-label={title}>
-      <div className="focused-head">
-        <h2>{title}</h2>
+    <section className="flex flex-col gap-2 rounded-lg border border-primary/40 bg-accent/50 p-4" data-testid="focused-memories" aria-label={title}>
+      <div className="flex flex-wrap items-baseline justify-between gap-3">
+        <h2 className="font-semibold">{title}</h2>
         <a href="/memories">Show all memories</a>
       </div>
       {memories.length === 0 ? (
-        <p className="muted" data-testid="focused-empty">
+        <p className="text-sm text-muted-foreground" data-testid="focused-empty">
           {missing}
         </p>
       ) : (
-        <ul className="memory-list">
+        <ul className="flex flex-col gap-2">
           {memories.map((m) => (
             <MemoryItem
               key={m.id}

@@ -1,10 +1,22 @@
-import { useRef, useState } from "react";
-import { readErrorMessage } from "./format";
+import { useState } from "react";
+import {
+  AlertDialog,
+  AlertDialogCancel,
+  AlertDialogConfirm,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "@/components/ui/alert-dialog";
+import { Button } from "@/components/ui/button";
 import { sendJson } from "@/lib/http/send-json";
+import { readErrorMessage } from "./format";
 
-/** "Forget everything": a second, explicit click in a modal dialog before DELETE /api/memories. */
+/** "Forget everything": a second, explicit answer in an alert dialog before DELETE /api/memories. */
 export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -17,7 +29,7 @@ export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
         setError(await readErrorMessage(res, "Could not forget your memories. Try again."));
         return;
       }
-      dialog.current?.close();
+      setOpen(false);
       onForgotten();
     } catch {
       setError("Could not forget your memories. Check your connection and try again.");
@@ -27,51 +39,40 @@ export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
   }
 
   return (
-    <>
-      <button
-        type="button"
-        className="button danger"
-        onClick={() => {
-          setError(null);
-          dialog.current?.showModal();
-        }}
-        data-testid="forget-all"
-      >
-        Forget everything
-      </button>
-      <dialog ref={dialog} className="memory-dialog" aria-labelledby="forget-all-title" data-testid="forget-all-dialog">
-        <h2 id="forget-all-title">Forget everything?</h2>
-        <p>
-          This permanently deletes every fact, instruction and episode Jarvus remembers about you, with their
-          history. Your conversations stay. It cannot be undone.
-        </p>
+    <AlertDialog
+      open={open}
+      onOpenChange={(next) => {
+        setError(null);
+        setOpen(next);
+      }}
+    >
+      <AlertDialogTrigger asChild>
+        <Button variant="destructive-outline" data-testid="forget-all">
+          Forget everything
+        </Button>
+      </AlertDialogTrigger>
+      <AlertDialogContent data-testid="forget-all-dialog">
+        <AlertDialogHeader>
+          <AlertDialogTitle>Forget everything?</AlertDialogTitle>
+          <AlertDialogDescription>
+            This permanently deletes every fact, instruction and episode Jarvus remembers about you, with their history.
+            Your conversations stay. It cannot be undone.
+          </AlertDialogDescription>
+        </AlertDialogHeader>
         {error && (
-          <p role="alert" className="error-text">
+          <p role="alert" className="text-sm text-destructive">
             {error}
           </p>
         )}
-        <div className="memory-actions">
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => dialog.current?.close()}
-            data-testid="forget-all-cancel"
-            autoFocus
-          >
+        <AlertDialogFooter>
+          <AlertDialogCancel disabled={busy} data-testid="forget-all-cancel">
             Cancel
-          </button>
-          <button
-            type="button"
-            className="button danger"
-            disabled={busy}
-            onClick={() => void forget()}
-            data-testid="forget-all-confirm"
-          >
+          </AlertDialogCancel>
+          <AlertDialogConfirm disabled={busy} onClick={() => void forget()} data-testid="forget-all-confirm">
             Yes, forget everything
-          </button>
-        </div>
-      </dialog>
-    </>
+          </AlertDialogConfirm>
+        </AlertDialogFooter>
+      </AlertDialogContent>
+    </AlertDialog>
   );
 }

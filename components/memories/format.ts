@@ -42,3 +42,15 @@ export async function readErrorMessage(res: Response, fallback: string): Promise
   }
   return fallback;
 }
+
+/** Importance in words, from the 0–1 score the pipeline stores. */
+export const importanceLevels = [
+  { min: 0.85, label: "Very important", value: 0.9 },
+  { min: 0.65, label: "Important", value: 0.75 },
+  { min: 0.4, label: "Somewhat important", value: 0.5 },
+  { min: 0, label: "Minor", value: 0.2 },
+] as const;
+
+export function importanceLabel(score: number): string {
+  return (importanceLevels.find((l) => score >= l.min) ?? importanceLevels[3]).label;
+}

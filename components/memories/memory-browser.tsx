@@ -1,6 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { MemoryCounts, MemoryListView, MemoryType, MemoryView } from "@/lib/memory/view";
 import { ForgetAll } from "./forget-all";
 import { memoryTabs, readErrorMessage } from "./format";
@@ -26,6 +29,8 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
   const [error, setError] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
   const initialRender = useRef(true);
+  const searchBox = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
 
   useEffect(() => {
     const timer = setTimeout(() => setDebouncedQuery(query.trim()), SEARCH_DEBOUNCE_MS);
@@ -64,6 +69,14 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
   }
 
   function remove(gone: MemoryView) {
+    // Focus moves to the next memory (else the previous, else the search box), never to the page.
+    const ids = view.memories.map((m) => m.id);
+    const at = ids.indexOf(gone.id);
+    const neighbour = ids[at + 1] ?? ids[at - 1];
+    requestAnimationFrame(() => {
+      const next = neighbour ? list.current?.querySelector<HTMLElement>(`[data-memory-id="${neighbour}"] button`) : null;
+      (next ?? searchBox.current)?.focus();
+    });
     setView((v) => ({
       memories: v.memories.filter((m) => m.id !== gone.id),
       counts: gone.invalidatedAt ? v.counts : { ...v.counts, [gone.type]: Math.max(0, v.counts[gone.type] - 1) },
@@ -74,33 +87,38 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
   const searching = debouncedQuery !== "";
 
   return (
-    <div className="memory-browser" data-testid="memory-browser">
-      <div className="memory-tabs" role="tablist" aria-label="Memory types">
+    <Tabs
+      value={type}
+      onValueChange={(t) => setType(t as MemoryType)}
+      className="flex flex-col gap-3"
+      data-testid="memory-browser"
+      // Tabs follow focus only on Enter/Space: every switch is a request.
+      activationMode="manual"
+    >
+      <TabsList aria-label="Memory types">
         {memoryTabs.map((t) => (
-          <button
+          <TabsTrigger
             key={t.type}
-            type="button"
-            role="tab"
-            id={`memory-tab-${t.type}`}
-            aria-selected={t.type === type}
-            aria-controls="memory-panel"
-            aria-label={`${t.label}, ${view.counts[t.type]} active`}
-            className="memory-tab"
+            value={t.type}
+            aria-label={`${t.label}, ${view.counts[t.type]} ${searching ? "matching" : "active"}`}
             data-testid={`memory-tab-${t.type}`}
-            onClick={() => setType(t.type)}
           >
             {t.label}
-            <span className="memory-count" data-testid={`memory-count-${t.type}`}>
+            <span
+              className="rounded-full bg-accent px-1.5 text-xs font-semibold text-accent-foreground tabular-nums"
+              data-testid={`memory-count-${t.type}`}
+            >
               {view.counts[t.type]}
             </span>
-          </button>
+          </TabsTrigger>
         ))}
-      </div>
+      </TabsList>
 
-      <div className="memory-toolbar">
-        <input
+      <div className="flex flex-wrap items-center gap-3">
+        <Input
+          ref={searchBox}
           type="search"
-          className="memory-search"
+          className="min-w-48 flex-1"
           placeholder={`Search ${tab.label.toLowerCase()}…`}
           aria-label="Search memories"
           maxLength={200}
@@ -108,54 +126,60 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
           onChange={(e) => setQuery(e.target.value)}
           data-testid="memory-search"
         />
-        <label className="memory-toggle">
+        <label className="inline-flex cursor-pointer items-center gap-2 text-sm text-muted-foreground">
           <input
             type="checkbox"
+            className="size-4 accent-primary"
             checked={includeInactive}
             onChange={(e) => setIncludeInactive(e.target.checked)}
             data-testid="memory-include-inactive"
           />
           Include inactive
         </label>
-        <ForgetAll
-          onForgotten={() => setView({ memories: [], counts: noCounts })}
-        />
+        <ForgetAll onForgotten={() => setView({ memories: [], counts: noCounts })} />
       </div>
 
       {error && (
-        <div role="alert" className="error-banner" data-testid="memories-error">
+        <div
+          role="alert"
+          className="flex items-center justify-between gap-3 rounded-lg border border-destructive/40 bg-destructive/10 px-3 py-2 text-sm text-destructive"
+          data-testid="memories-error"
+        >
           <span>{error}</span>
-          <button type="button" className="button" onClick={() => setReloads((n) => n + 1)}>
+          <Button variant="outline" size="sm" onClick={() => setReloads((n) => n + 1)}>
             Retry
-          </button>
+          </Button>
         </div>
       )}
 
-      <div
-        role="tabpanel"
-        id="memory-panel"
-        className="memory-panel"
-        aria-labelledby={`memory-tab-${type}`}
-        aria-busy={loading}
-        data-testid="memory-panel"
-        data-state={loading ? "loading" : "idle"}
-      >
-        {loadedType !== type ? (
-          <p className="memories-empty muted" data-testid="memories-loading">
-            Loading…
-          </p>
-        ) : view.memories.length === 0 ? (
-          <p className="memories-empty muted" data-testid="memories-empty">
-            {searching ? `No ${tab.label.toLowerCase()} match “${debouncedQuery}”.` : tab.empty}
-          </p>
-        ) : (
-          <ul className="memory-list" data-testid="memory-list">
-            {view.memories.map((m) => (
-              <MemoryItem key={m.id} memory={m} onSaved={replace} onDeleted={remove} />
-            ))}
-          </ul>
-        )}
-      </div>
-    </div>
+      {memoryTabs.map((t) => (
+        <TabsContent key={t.type} value={t.type}>
+          {t.type === type && (
+            <div
+              className={loading ? "opacity-60 transition-opacity" : undefined}
+              aria-busy={loading}
+              data-testid="memory-panel"
+              data-state={loading ? "loading" : "idle"}
+            >
+              {loadedType !== type ? (
+                <p className="py-10 text-center text-muted-foreground" data-testid="memories-loading">
+                  Loading…
+                </p>
+              ) : view.memories.length === 0 ? (
+                <p className="py-10 text-center text-muted-foreground" data-testid="memories-empty">
+                  {searching ? `No ${tab.label.toLowerCase()} match “${debouncedQuery}”.` : tab.empty}
+                </p>
+              ) : (
+                <ul ref={list} className="flex flex-col gap-2" data-testid="memory-list">
+                  {view.memories.map((m) => (
+                    <MemoryItem key={m.id} memory={m} onSaved={replace} onDeleted={remove} />
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+        </TabsContent>
+      ))}
+    </Tabs>
   );
 }

@@ -41,14 +41,14 @@ export function MemoryHistory({ id, memoryId }: { id: string; memoryId: string }
 
   if (error) {
     return (
-      <p id={id} role="alert" className="error-text" data-testid="memory-history">
+      <p id={id} role="alert" className="text-sm text-destructive" data-testid="memory-history">
         {error}
       </p>
     );
   }
   if (!details) {
     return (
-      <p id={id} className="muted" data-testid="memory-history" aria-busy="true">
+      <p id={id} className="text-sm text-muted-foreground" data-testid="memory-history" aria-busy="true">
         Loading history…
       </p>
     );
@@ -57,7 +57,7 @@ export function MemoryHistory({ id, memoryId }: { id: string; memoryId: string }
   const successorOf = (supersededBy: string | null) => chain.find((m) => m.id === supersededBy)?.content;
 
   return (
-    <section id={id} className="memory-history" aria-label="Memory history" data-testid="memory-history">
+    <section id={id} className="border-t border-dashed border-border pt-2 text-sm [&_h3]:mt-1.5 [&_h3]:mb-1 [&_h3]:text-xs [&_h3]:font-medium [&_h3]:tracking-wide [&_h3]:text-muted-foreground [&_h3]:uppercase [&_ol]:flex [&_ol]:list-decimal [&_ol]:flex-col [&_ol]:gap-0.5 [&_ol]:pl-5" aria-label="Memory history" data-testid="memory-history">
       {details.predecessors.length > 0 && (
         <>
           <h3>Earlier values</h3>
@@ -73,7 +73,7 @@ export function MemoryHistory({ id, memoryId }: { id: string; memoryId: string }
       )}
       <h3>Changes</h3>
       {details.history.length === 0 ? (
-        <p className="muted">No recorded changes.</p>
+        <p className="text-sm text-muted-foreground">No recorded changes.</p>
       ) : (
         <ol>
           {details.history.map((h) => (

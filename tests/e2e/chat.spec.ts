@@ -57,7 +57,9 @@ test.describe("chat", () => {
 
     const item = chat.conversations.filter({ hasText: "What time is it in Lisbon?" });
     await expect(item).toHaveCount(1);
-    await item.getByTestId("delete-conversation").click();
+    await item.getByTestId("conversation-menu").click();
+    await page.getByTestId("delete-conversation").click();
+    await page.getByTestId("delete-conversation-confirm").click();
     await page.waitForURL((url) => url.pathname === "/");
     await expect(chat.conversations.filter({ hasText: "What time is it in Lisbon?" })).toHaveCount(0);
     expect((await page.request.get(`/api/conversations/${id}`)).status()).toBe(404);
@@ -74,6 +76,8 @@ test.describe("chat", () => {
     const other = await browser.newContext();
     try {
       const otherPage = await other.newPage();
+      // Their own session first, so the page's session fetch cannot race the list request into a second guest.
+      await otherPage.request.get("/api/session");
       await otherPage.goto("/");
       await expect(otherPage.getByTestId("conversation-item")).toHaveCount(0);
       const list = await (await otherPage.request.get("/api/conversations")).json();

@@ -55,7 +55,9 @@ test.describe("memories page", () => {
     expect(await memories.contents()).toEqual(["User lives in Berlin", "User's name is Zed", "User is allergic to peanuts"]);
 
     const peanuts = memories.item("peanuts");
-    await expect(peanuts.getByTestId("memory-importance")).toHaveText("Importance 0.90");
+    // Importance in words; the score itself stays on the element.
+    await expect(peanuts.getByTestId("memory-importance")).toHaveText("Very important");
+    await expect(peanuts.getByTestId("memory-importance")).toHaveAttribute("data-importance", "0.9");
     await expect(peanuts.getByTestId("memory-source")).toHaveAttribute("href", `/chat/${conversationId}`);
     await expect(peanuts).toContainText("Created");
     await expect(peanuts).toContainText("Valid from");
@@ -70,6 +72,11 @@ test.describe("memories page", () => {
     await memories.openTab("semantic");
     await memories.search.fill("peanut");
     await expect.poll(() => memories.contents()).toEqual(["User is allergic to peanuts"]);
+    // The tab counts follow the search.
+    await expect(memories.count("semantic")).toHaveText("1");
+    await expect(memories.count("procedural")).toHaveText("0");
+    await expect(memories.count("episodic")).toHaveText("0");
+    await expect(memories.tab("semantic")).toHaveAccessibleName("Facts, 1 matching");
     await memories.search.fill("Lisbon");
     await expect(memories.empty).toContainText("No facts match “Lisbon”");
     await memories.includeInactive.check();
@@ -77,6 +84,8 @@ test.describe("memories page", () => {
     await expect(memories.item("Lisbon").getByTestId("memory-inactive")).toContainText("Superseded on");
     await memories.search.fill("");
     await expect.poll(() => memories.contents()).toHaveLength(4);
+    await expect(memories.count("semantic")).toHaveText("3");
+    await expect(memories.count("episodic")).toHaveText("1");
 
     // A second browser (another visitor, no session yet) sees none of it.
     const stranger = await browser.newContext();
@@ -97,11 +106,12 @@ test.describe("memories page", () => {
     const zed = await memories.pin("Zed");
     await zed.getByTestId("memory-edit").click();
     await zed.getByTestId("memory-edit-content").fill("User's name is Zed Shaw");
-    await zed.getByTestId("memory-edit-importance").fill("0.8");
+    await zed.getByTestId("memory-edit-importance").selectOption({ label: "Important" });
     await zed.getByTestId("memory-save").click();
     const edited = zed;
     await expect(edited.getByTestId("memory-content")).toHaveText("User's name is Zed Shaw");
-    await expect(edited.getByTestId("memory-importance")).toHaveText("Importance 0.80");
+    await expect(edited.getByTestId("memory-importance")).toHaveText("Important");
+    await expect(edited.getByTestId("memory-importance")).toHaveAttribute("data-importance", "0.75");
 
     // Cancel leaves it as it was.
     await edited.getByTestId("memory-edit").click();
@@ -118,7 +128,8 @@ test.describe("memories page", () => {
 
     await page.reload();
     await memories.waitIdle();
-    await expect(memories.item("Zed Shaw").getByTestId("memory-importance")).toHaveText("Importance 0.80");
+    await expect(memories.item("Zed Shaw").getByTestId("memory-importance")).toHaveText("Important");
+    await expect(memories.item("Zed Shaw").getByTestId("memory-importance")).toHaveAttribute("data-importance", "0.75");
     await memories.item("Zed Shaw").getByTestId("memory-history-toggle").click();
     await expect(memories.item("Zed Shaw").getByTestId("memory-history")).toContainText(
       "“User's name is Zed” → “User's name is Zed Shaw”",

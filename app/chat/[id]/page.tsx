@@ -25,5 +25,12 @@ export default async function ConversationPage({ params }: { params: Promise<{ i
   const conversation = await getConversationById({ userId: session.userId, id });
   if (!conversation) notFound();
   const messages = await getMessagesByConversationId({ userId: session.userId, conversationId: id });
-  return <ChatPage conversationId={id} initialMessages={messages.map(toUIMessage)} />;
+  return (
+    <ChatPage
+      conversationId={id}
+      initialMessages={messages.map(toUIMessage)}
+      title={conversation.title}
+      temporary={conversation.temporary}
+    />
+  );
 }

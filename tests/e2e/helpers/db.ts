@@ -204,3 +204,8 @@ export async function insertConversationWithReply(userId: string, parts: unknown
   );
   return conversationId;
 }
+
+/** Backdates a conversation's last activity (the sidebar groups by it). */
+export async function setConversationUpdatedAt(conversationId: string, updatedAt: Date): Promise<void> {
+  await db().query("update conversations set updated_at = $2 where id = $1", [conversationId, updatedAt]);
+}

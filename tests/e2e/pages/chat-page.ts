@@ -7,6 +7,8 @@ export class ChatPage {
   readonly conversations: Locator;
   readonly assistantMessages: Locator;
   readonly userMessages: Locator;
+  /** The open conversation's title in the page header. */
+  readonly title: Locator;
 
   constructor(readonly page: Page) {
     this.input = page.getByTestId("composer-input");
@@ -14,6 +16,29 @@ export class ChatPage {
     this.conversations = page.getByTestId("conversation-item");
     this.assistantMessages = page.getByTestId("message-assistant");
     this.userMessages = page.getByTestId("message-user");
+    this.title = page.getByTestId("chat-title");
+  }
+
+  /** The sidebar row of the conversation titled `title`. */
+  item(title: string | RegExp): Locator {
+    return this.conversations.filter({ hasText: title });
+  }
+
+  async rename(title: string, to: string) {
+    await this.item(title).getByTestId("conversation-menu").click();
+    await this.page.getByTestId("rename-conversation").click();
+    const input = this.page.getByTestId("rename-input");
+    await expect(input).toBeFocused();
+    await input.fill(to);
+    await input.press("Enter");
+    await expect(this.page.getByTestId("rename-dialog")).toBeHidden();
+  }
+
+  /** Opens the delete question of a conversation (the alert dialog), without answering it. */
+  async askToDelete(title: string) {
+    await this.item(title).getByTestId("conversation-menu").click();
+    await this.page.getByTestId("delete-conversation").click();
+    await expect(this.page.getByTestId("delete-conversation-dialog")).toBeVisible();
   }
 
   async gotoNew() {
