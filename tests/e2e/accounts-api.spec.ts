@@ -29,6 +29,10 @@ test.describe("accounts API", () => {
     expect(chat.status()).toBe(200);
     await chat.text();
     await expect.poll(async () => (await rowCountsOf(guest.userId)).messages).toBe(2);
+    // Counted once its memories are in, so the extraction cannot add rows between the counts.
+    const convo = await (await request.get(`/api/conversations/${conversationId}`)).json();
+    const turnId = convo.messages[1].metadata.turnId as string;
+    await expect.poll(async () => (await (await request.get(`/api/turns/${turnId}`)).json()).status, { timeout: 30_000 }).toBe("done");
     const before = await rowCountsOf(guest.userId);
 
     const address = email();
