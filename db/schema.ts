@@ -27,12 +27,76 @@ const tsvector = customType<{ data: string }>({
   dataType: () => "tsvector",
 });
 
+/**
+ * Guests and accounts alike. A guest has no email (it is known by its signed
+ * cookie alone); an account is a row better-auth created, with an email and a
+ * credential in `auth_accounts`. The property names of the better-auth columns
+ * (name, email, emailVerified, image) are the ones its Drizzle adapter expects.
+ */
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),
   // "Use memory": off, nothing is recalled into replies and nothing new is extracted.
   memoryEnabled: boolean("memory_enabled").notNull().default(true),
+  name: text("name"),
+  // Null for guests; unique among accounts (better-auth stores it lower-cased).
+  email: text("email").unique("users_email_unique"),
+  emailVerified: boolean("email_verified").notNull().default(false),
+  image: text("image"),
   ...timestamps,
 });
+
+/** better-auth's database sessions of accounts (guests keep the signed cookie). */
+export const authSessions = pgTable(
+  "auth_sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    // The random token the session cookie carries (signed); looked up on every request.
+    token: text("token").notNull().unique("auth_sessions_token_unique"),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    ipAddress: text("ip_address"),
+    userAgent: text("user_agent"),
+    ...timestamps,
+  },
+  (t) => [index("auth_sessions_user_id_idx").on(t.userId)],
+);
+
+/** better-auth's credentials: one `credential` row per account holds the password hash (scrypt). */
+export const authAccounts = pgTable(
+  "auth_accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: text("account_id").notNull(),
+    providerId: text("provider_id").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accessToken: text("access_token"),
+    refreshToken: text("refresh_token"),
+    idToken: text("id_token"),
+    accessTokenExpiresAt: timestamp("access_token_expires_at", { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp("refresh_token_expires_at", { withTimezone: true }),
+    scope: text("scope"),
+    password: text("password"),
+    ...timestamps,
+  },
+  (t) => [index("auth_accounts_user_id_idx").on(t.userId)],
+);
+
+/** better-auth's one-time values: password-reset tokens (`value` is the user id). */
+export const authVerifications = pgTable(
+  "auth_verifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    identifier: text("identifier").notNull(),
+    value: text("value").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [index("auth_verifications_identifier_idx").on(t.identifier)],
+);
 
 export type ImportFormat = "jarvus" | "chatgpt";
 

@@ -40,6 +40,25 @@ const envSchema = z.object({
   AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: "AUTH_SECRET must be at least 32 characters",
   }),
+  /** better-auth's signing key; unset = AUTH_SECRET (one secret signs guest cookies and account sessions). */
+  BETTER_AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: "BETTER_AUTH_SECRET must be at least 32 characters",
+  }),
+  /**
+   * The app's public URL (https://jarvus.example.com): links in password-reset mail and
+   * better-auth's origin checks use it. Unset = the request's own host among loopback,
+   * ALLOWED_HOSTS and Vercel's deployment URLs.
+   */
+  BETTER_AUTH_URL: optionalString.pipe(z.url().optional()),
+  /** Outgoing mail (password reset): smtp://user:pass@host:587 or smtps://…; unset = dev outbox / unavailable in production. */
+  SMTP_URL: optionalString.pipe(z.url().optional()),
+  /** The From of outgoing mail. */
+  MAIL_FROM: optionalString.transform((v) => v ?? "Jarvus <no-reply@localhost>"),
+  /** The local Inngest server's base URL (the launcher sets it): "delete my account" purges its stored runs. */
+  INNGEST_LOCAL_SERVER_URL: optionalString.pipe(z.url().optional()),
+  VERCEL_URL: optionalString,
+  VERCEL_BRANCH_URL: optionalString,
+  VERCEL_PROJECT_PRODUCTION_URL: optionalString,
   JARVUS_DATA_DIR: z.string().default(".data"),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -77,8 +96,14 @@ const envSchema = z.object({
   RATE_LIMIT_CHAT: rate("30/1m"),
   /** … memory retries per turn, … */
   RATE_LIMIT_RETRY: rate("5/10m"),
-  /** … history imports per user. */
+  /** … history imports per user, … */
   RATE_LIMIT_IMPORT: rate("5/1h"),
+  /** … sign-in attempts per email address (brute force on one account), … */
+  RATE_LIMIT_SIGN_IN: rate("10/15m"),
+  /** … sign-ups, sign-ins and reset requests per client address, … */
+  RATE_LIMIT_AUTH: rate("60/10m"),
+  /** … password-reset mails per email address. */
+  RATE_LIMIT_PASSWORD_RESET: rate("3/1h"),
   /**
    * Trust X-Forwarded-For for the client address (rate limits per address). On by default on
    * Vercel, whose edge sets it; elsewhere a client could forge it, so all guests share one bucket.

@@ -50,6 +50,8 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "
     AUTH_SECRET: "e2e-only-secret-that-is-at-least-32-characters",
     // Every test is a new guest from 127.0.0.1; the limits themselves are tested on a server of their own.
     RATE_LIMIT_GUESTS: "100000/10m",
+    // Likewise every sign-up and sign-in; the per-email sign-in limit (brute force) stays as shipped.
+    RATE_LIMIT_AUTH: "100000/10m",
     ...(database ? { DATABASE_URL: database.url } : { DATABASE_URL: "" }),
   },
 });

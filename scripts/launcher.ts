@@ -89,6 +89,8 @@ async function main() {
     if (inngestMode === "local") {
       const inngestUrl = `http://127.0.0.1:${e.INNGEST_LOCAL_PORT}`;
       childEnv.INNGEST_DASHBOARD_URL ??= inngestUrl;
+      // "Delete my account" purges the user's stored runs there (lib/auth/delete-account.ts).
+      childEnv.INNGEST_LOCAL_SERVER_URL = inngestUrl;
       const serverEnv: NodeJS.ProcessEnv = { ...childEnv };
       if (mode === "start") {
         // Production: signed like self-hosted Inngest; the app runs in the SDK's cloud mode, which
@@ -159,6 +161,13 @@ async function main() {
     });
     stops.push(next.stop);
     log(`app: ${appUrl} (${mode === "dev" ? "development" : "production"}) — Ctrl-C stops everything`);
+    if (!e.SMTP_URL) {
+      log(
+        mode === "dev"
+          ? `mail (password reset): no SMTP_URL, so links are printed here and shown at ${appUrl}/dev/outbox`
+          : "mail (password reset): no SMTP_URL, so password reset by email is unavailable",
+      );
+    }
   } catch (error) {
     console.error("[launcher] failed to start:", error instanceof Error ? error.message : error);
     await shutdown(1);

@@ -20,10 +20,10 @@ export async function ChatPage({
   temporary?: boolean;
 }) {
   const session = await getSession();
-  const shell = await loadShell(session?.userId);
+  const shell = await loadShell(session);
   const model = getChatModel();
   return (
-    <AppShell conversations={shell.conversations} activeId={isNew ? null : conversationId} memoryEnabled={shell.memoryEnabled}>
+    <AppShell conversations={shell.conversations} activeId={isNew ? null : conversationId} memoryEnabled={shell.memoryEnabled} account={shell.account}>
       <Chat
         key={conversationId}
         conversationId={conversationId}

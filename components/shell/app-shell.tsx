@@ -4,6 +4,7 @@ import { Menu } from "lucide-react";
 import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetTitle } from "@/components/ui/sheet";
+import type { AccountSummary } from "@/components/account/account-menu";
 import { ShellProvider, useShell, type ConversationItem } from "./shell-context";
 import { Sidebar } from "./sidebar";
 
@@ -16,27 +17,30 @@ export function AppShell({
   conversations,
   activeId,
   memoryEnabled,
+  account = null,
   children,
 }: {
   conversations: ConversationItem[];
   activeId: string | null;
   memoryEnabled: boolean;
+  /** Signed in: the account's name and email; null for a guest. */
+  account?: AccountSummary | null;
   children: ReactNode;
 }) {
   return (
     <ShellProvider initialConversations={conversations} initialActiveId={activeId} initialMemoryEnabled={memoryEnabled}>
       <div className="flex h-dvh overflow-hidden bg-background">
         <aside className="hidden w-64 shrink-0 border-r border-border bg-sidebar md:block">
-          <Sidebar />
+          <Sidebar account={account} />
         </aside>
-        <MobileNav />
+        <MobileNav account={account} />
         <div className="flex min-w-0 flex-1 flex-col">{children}</div>
       </div>
     </ShellProvider>
   );
 }
 
-function MobileNav() {
+function MobileNav({ account }: { account: AccountSummary | null }) {
   const { navOpen, setNavOpen, navOpener } = useShell();
   return (
     <Sheet open={navOpen} onOpenChange={setNavOpen}>
@@ -50,7 +54,7 @@ function MobileNav() {
       >
         <SheetTitle className="sr-only">Navigation</SheetTitle>
         <SheetDescription className="sr-only">Conversations, memories and settings</SheetDescription>
-        <Sidebar />
+        <Sidebar account={account} />
       </SheetContent>
     </Sheet>
   );

@@ -16,9 +16,9 @@ export async function PageFrame({
   children: ReactNode;
 }) {
   const session = await getSession();
-  const shell = await loadShell(session?.userId);
+  const shell = await loadShell(session);
   return (
-    <AppShell conversations={shell.conversations} activeId={null} memoryEnabled={shell.memoryEnabled}>
+    <AppShell conversations={shell.conversations} activeId={null} memoryEnabled={shell.memoryEnabled} account={shell.account}>
       <PageHeader title={title}>{actions}</PageHeader>
       <main className="min-h-0 flex-1 overflow-y-auto" data-testid={testId}>
         <div className="mx-auto flex w-full max-w-3xl flex-col gap-5 px-4 py-6">{children}</div>

@@ -4,6 +4,7 @@ import { Brain, Import, SquarePen } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
+import { AccountMenu, type AccountSummary } from "@/components/account/account-menu";
 import { ThemeToggle } from "@/components/theme/theme-toggle";
 import { Button } from "@/components/ui/button";
 import { Switch } from "@/components/ui/switch";
@@ -15,9 +16,10 @@ import { useShell, type ConversationItem } from "./shell-context";
 /**
  * The navigation: New chat, the conversations by date, Memories and Import,
  * and the settings (Use memory, theme). The same component sits beside the
- * page on wide screens and in the drawer on phones.
+ * page on wide screens and in the drawer on phones. At the foot, who the
+ * visitor is (a guest, or the account).
  */
-export function Sidebar() {
+export function Sidebar({ account = null }: { account?: AccountSummary | null }) {
   const { conversations, activeId, setActiveId, setNavOpen, memoryEnabled, setMemoryEnabled } = useShell();
   const pathname = usePathname();
   const [settingError, setSettingError] = useState<string | null>(null);
@@ -99,6 +101,7 @@ export function Sidebar() {
           </p>
         )}
       </div>
+      <AccountMenu account={account} />
     </nav>
   );
 }

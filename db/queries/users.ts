@@ -8,8 +8,9 @@ export async function createGuestUser(): Promise<{ id: string }> {
   return row;
 }
 
-export async function getUserById({ id }: { id: string }): Promise<{ id: string } | undefined> {
-  const [row] = await getDb().select({ id: users.id }).from(users).where(eq(users.id, id));
+/** `email` is null for a guest. */
+export async function getUserById({ id }: { id: string }): Promise<{ id: string; email: string | null } | undefined> {
+  const [row] = await getDb().select({ id: users.id, email: users.email }).from(users).where(eq(users.id, id));
   return row;
 }
 

@@ -10,13 +10,16 @@ import { AppError } from "./errors";
  * limiter serves the embedded default, a Postgres server and every Vercel
  * function instance alike. Windows are fixed (a counter per key per window).
  */
-export type RateLimitSurface = "session" | "chat" | "retry" | "import";
+export type RateLimitSurface = "session" | "chat" | "retry" | "import" | "sign-in" | "auth" | "password-reset";
 
 const configKey = {
   session: "RATE_LIMIT_GUESTS",
   chat: "RATE_LIMIT_CHAT",
   retry: "RATE_LIMIT_RETRY",
   import: "RATE_LIMIT_IMPORT",
+  "sign-in": "RATE_LIMIT_SIGN_IN",
+  auth: "RATE_LIMIT_AUTH",
+  "password-reset": "RATE_LIMIT_PASSWORD_RESET",
 } as const satisfies Record<RateLimitSurface, string>;
 
 const what: Record<RateLimitSurface, string> = {
@@ -24,6 +27,9 @@ const what: Record<RateLimitSurface, string> = {
   chat: "messages",
   retry: "retries of this reply's memory",
   import: "imports",
+  "sign-in": "sign-in attempts for this email address",
+  auth: "sign-in and sign-up attempts from your address",
+  "password-reset": "password-reset requests for this email address",
 };
 
 const limiters = new Map<RateLimitSurface, RateLimiterPostgres>();
@@ -78,7 +84,7 @@ export function resetRateLimiters(): void {
  * from the socket only when the client sent none, so otherwise it is the
  * client's to forge and every guest counts against one shared bucket.
  */
-export function clientAddress(request: Request): string {
+export function clientAddress(request: { headers: Headers }): string {
   const e = env();
   const trusted = e.TRUST_PROXY ? e.TRUST_PROXY === "true" : e.VERCEL !== undefined;
   if (!trusted) return "direct";

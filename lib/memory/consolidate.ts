@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { isActiveMemory, lockMemoriesOfUser, type DbOrTx, type Transaction } from "@/db/queries/memories";
-import { memories, memoryHistory, turns } from "@/db/schema";
+import { memories, memoryHistory, turns, users } from "@/db/schema";
 import { episodeContents } from "./episodes";
 import { isNearDuplicate, isTokenSubset, normalizeContent } from "./normalize";
 import {
@@ -92,7 +92,8 @@ async function storeForTurn(
   /** What the turn brings: only existing memories that could match it are loaded (none: no lookup). */
   candidates: Candidates | null,
 ): Promise<StoreCounts> {
-  const { userId, turnId, conversationId } = target;
+  const { turnId, conversationId } = target;
+  let { userId } = target;
   const db = target.db ?? getDb();
   return db.transaction(async (tx) => {
     await lockMemoriesOfUser(tx, userId);
@@ -102,8 +103,15 @@ async function storeForTurn(
       .where(eq(turns.id, turnId));
     const counts: StoreCounts = { added: 0, updated: 0, superseded: 0 };
     if (!turn) return counts;
-    if (turn.userId !== userId || turn.conversationId !== conversationId) {
-      throw new TurnOwnershipError(turnId);
+    if (turn.conversationId !== conversationId) throw new TurnOwnershipError(turnId);
+    if (turn.userId !== userId) {
+      // Another user's turn is refused, unless the turn moved since its run loaded it: a
+      // guest signed up or in, its data now belongs to the account and the guest is gone
+      // (db/queries/accounts.ts, under both users' locks).
+      const [stillThere] = await tx.select({ id: users.id }).from(users).where(eq(users.id, userId));
+      if (stillThere) throw new TurnOwnershipError(turnId);
+      userId = turn.userId;
+      await lockMemoriesOfUser(tx, userId);
     }
     const known = candidates ? await loadKnown(tx, userId, turnId, type, candidates) : [];
     await apply({ tx, userId, turnId, conversationId, type, known, counts });

@@ -106,6 +106,8 @@ test.describe("memory controls", () => {
     await request.patch("/api/settings", { data: { memoryEnabled: true } });
     const on = crypto.randomUUID();
     await chat(request, { id: on, message: text("What's my name?") });
+    // The reply is saved after its stream (in after()): wait for it like the turns above.
+    await turnOf(request, on);
     const { messages: answered } = await (await request.get(`/api/conversations/${on}`)).json();
     expect(JSON.stringify(answered[1].parts)).toContain("Zed");
 

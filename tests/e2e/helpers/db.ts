@@ -176,6 +176,19 @@ export async function rowCountsOf(userId: string): Promise<Record<string, number
   return rows[0]!;
 }
 
+/** Rows per table of every public table with a user_id column (from information_schema: new tables count too). */
+export async function allRowCountsOf(userId: string): Promise<Record<string, number>> {
+  const tables = await db().query<{ table_name: string }>(
+    `select table_name from information_schema.columns where table_schema = 'public' and column_name = 'user_id' order by 1`,
+  );
+  const counts: Record<string, number> = {};
+  for (const { table_name } of tables.rows) {
+    const { rows } = await db().query<{ n: number }>(`select count(*)::int as n from "${table_name}" where user_id = $1`, [userId]);
+    counts[table_name] = rows[0]?.n ?? 0;
+  }
+  return counts;
+}
+
 export async function userCount(): Promise<number> {
   const { rows } = await db().query<{ n: number }>("select count(*)::int as n from users");
   return rows[0]?.n ?? 0;
