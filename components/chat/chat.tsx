@@ -80,10 +80,6 @@ export function Chat({
     [],
   );
 
-  // A regenerated reply replaces the old one in the same turn on the server, but the stream
-  // announces a fresh turn id: once it has finished, the stored conversation is the truth.
-  const regenerating = useRef(false);
-  const resync = useRef<() => Promise<void>>(async () => {});
   const { messages, setMessages, sendMessage, status, error, regenerate, stop, clearError } = useChat<ChatUIMessage>({
     id: conversationId,
     messages: initialMessages,
@@ -91,18 +87,8 @@ export function Chat({
     generateId: () => crypto.randomUUID(),
     // At most one render per 40 ms while a reply streams: long chats stay smooth on slow devices.
     experimental_throttle: 40,
-    onFinish: () => {
-      window.dispatchEvent(new Event(CONVERSATIONS_CHANGED));
-      if (regenerating.current) {
-        regenerating.current = false;
-        void resync.current();
-      }
-    },
+    onFinish: () => window.dispatchEvent(new Event(CONVERSATIONS_CHANGED)),
   });
-  resync.current = async () => {
-    const res = await fetch(`/api/conversations/${conversationId}`, { cache: "no-store" }).catch(() => null);
-    if (res?.ok) setMessages(((await res.json()) as { messages: ChatUIMessage[] }).messages);
-  };
 
   useEffect(() => {
     const el = scroller.current;
@@ -169,7 +155,6 @@ export function Chat({
   }, []);
   const onRegenerate = useCallback(() => {
     latest.current.clearError();
-    regenerating.current = true;
     void latest.current.regenerate();
   }, []);
 

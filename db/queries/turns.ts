@@ -129,6 +129,21 @@ export async function getTurnById({
   return row;
 }
 
+/** The id of the user's turn for a message they said, if it has one (a reply to regenerate). */
+export async function getTurnIdByUserMessageId({
+  userId,
+  userMessageId,
+}: {
+  userId: string;
+  userMessageId: string;
+}): Promise<string | undefined> {
+  const [row] = await getDb()
+    .select({ id: turns.id })
+    .from(turns)
+    .where(and(eq(turns.userMessageId, userMessageId), eq(turns.userId, userId)));
+  return row?.id;
+}
+
 /**
  * Loads a turn with both messages, for the memory pipeline (no user scope: the
  * event carries it). A turn without a reply (imported words nobody answered)

@@ -8,6 +8,7 @@ import {
 } from "ai";
 import { after } from "next/server";
 import { getMessagesByConversationId, saveUserMessage } from "@/db/queries/messages";
+import { getTurnIdByUserMessageId } from "@/db/queries/turns";
 import { getUserSettingsById } from "@/db/queries/users";
 import { requireSession } from "@/lib/auth/session";
 import { getChatModel } from "@/lib/ai/models";
@@ -57,7 +58,9 @@ export const POST = withErrorHandling(async (request: Request) => {
   const uiMessages = [...(at >= 0 ? history.slice(0, at) : history).map(toUIMessage), userMessage];
 
   const chatModel = getChatModel();
-  const turnId = randomUUID();
+  // A regenerated reply stays in its message's turn (saveTurn): the stream announces that turn,
+  // so the reply's memory status follows the turn that exists.
+  const turnId = (await getTurnIdByUserMessageId({ userId, userMessageId: saved.messageId })) ?? randomUUID();
   const assistantMessageId = randomUUID();
   const modelMessages = await convertToModelMessages(uiMessages, { tools: chatTools });
 
