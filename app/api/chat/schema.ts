@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isUuid } from "@/lib/uuid";
 
 /** Longest user message accepted, in characters (413 `too_large:message` beyond it). */
 export const MAX_MESSAGE_CHARS = 8_000;
@@ -12,7 +13,12 @@ export const chatRequestSchema = z.object({
   id: z.uuid().transform((id) => id.toLowerCase()),
   /** Only the new message: the server loads the history itself. */
   message: z.object({
-    id: z.string().min(1).max(100),
+    /** Made by the client; a uuid is stored lower-case (the same message in either case), another id as sent. */
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .transform((id) => (isUuid(id) ? id.toLowerCase() : id)),
     role: z.literal("user"),
     parts: z.array(textPartSchema).min(1).max(20),
     metadata: z.unknown().optional(),
