@@ -56,18 +56,25 @@ export async function leaseDue(ctx: ServerContext, max: number): Promise<LeasedI
     // schema, so two of them cannot both take the last slot of a key. Items
     // whose key is already at its limit are filtered out here, so a backlog
     // on one key never hides due work on another.
+    // The keys' live leases are counted once per lease, not once per candidate: with a backlog
+    // on one key (an import of thousands of turns of one user) a count per candidate scanned the
+    // whole queue for every waiting item, on every lease.
     const cands = await tx.query<Candidate>(
-      `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($2)))
-       SELECT q.id, q.ck1, q.cl1, q.ck2, q.cl2, c1.n AS n1, c2.n AS n2
+      `WITH l AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtext($2))),
+       live AS MATERIALIZED (
+         SELECT k, count(DISTINCT id) AS n FROM (
+           SELECT id, ck1 AS k FROM ${t.queue} WHERE leased_until >= now() AND ck1 IS NOT NULL
+           UNION ALL
+           SELECT id, ck2 FROM ${t.queue} WHERE leased_until >= now() AND ck2 IS NOT NULL
+         ) leased, l GROUP BY k)
+       SELECT q.id, q.ck1, q.cl1, q.ck2, q.cl2, coalesce(c1.n, 0) AS n1, coalesce(c2.n, 0) AS n2
        FROM l, ${t.queue} q
-       LEFT JOIN LATERAL (SELECT count(*) AS n FROM ${t.queue} o
-                          WHERE q.ck1 IS NOT NULL AND o.leased_until >= now() AND (o.ck1 = q.ck1 OR o.ck2 = q.ck1)) c1 ON true
-       LEFT JOIN LATERAL (SELECT count(*) AS n FROM ${t.queue} o
-                          WHERE q.ck2 IS NOT NULL AND o.leased_until >= now() AND (o.ck1 = q.ck2 OR o.ck2 = q.ck2)) c2 ON true
+       LEFT JOIN live c1 ON c1.k = q.ck1
+       LEFT JOIN live c2 ON c2.k = q.ck2
        WHERE q.run_at <= now() AND (q.leased_until IS NULL OR q.leased_until < now())
          AND q.throttle_key IS NULL
-         AND (q.ck1 IS NULL OR c1.n < q.cl1)
-         AND (q.ck2 IS NULL OR c2.n < q.cl2)
+         AND (q.ck1 IS NULL OR coalesce(c1.n, 0) < q.cl1)
+         AND (q.ck2 IS NULL OR coalesce(c2.n, 0) < q.cl2)
        ORDER BY q.run_at, q.id
        LIMIT $1
        FOR UPDATE OF q SKIP LOCKED`,
