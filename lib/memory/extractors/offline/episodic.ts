@@ -83,6 +83,9 @@ function argumentsOf(input: unknown): string {
 /** Longest gist of a model's reply kept in the episode. */
 const REPLY_GIST_CHARS = 240;
 
+/** A reply's sentences, its text cleaned and on one line. */
+const sentencesOf = (text: string) => splitSentences(cleanText(text).replace(/\s+/g, " "));
+
 /** "Thanks, Evan!", "Hey there.", "Cool, can't wait!": a reply's opening courtesy, not its content. */
 const PLEASANTRY =
   /^(?:thanks|thank you|thx|hey|hi|hello|wow|cool|great|awesome|nice|oh|ah|aw|haha|lol|yeah|yes|yep|sure|ok|okay|sorry|congrats|congratulations|omg|absolutely|exactly|definitely|of course|no problem|good|glad)\b/i;
@@ -97,7 +100,7 @@ function isPleasantry(sentence: string): boolean {
  * frustrating issue at the supermarket." is about the supermarket.
  */
 function replyGistText(reply: string): string | null {
-  const sentences = splitSentences(cleanText(reply).replace(/\s+/g, " "));
+  const sentences = sentencesOf(reply);
   const start = sentences.findIndex((x) => !isPleasantry(x));
   const rest = start === -1 ? sentences : sentences.slice(start);
   let gist = "";
@@ -131,7 +134,6 @@ export function toolNamesOf(toolCalls: readonly ToolCallRecord[]): string[] {
   return [...new Set(toolCalls.map((c) => c.toolName))];
 }
 
-/** "my dog", "do I live", "am I": the question is about the user. "how do I", "should I": about doing something. */
 /** Words of the question a message answers that its episode is also found by. */
 const MAX_ANSWERED_TOPICS = 4;
 
@@ -145,7 +147,7 @@ const MAX_ANSWERED_TOPICS = 4;
 function answeredQuestionTopics(turn: TurnForExtraction): string[] {
   const asked = turn.previous?.assistantMessage;
   if (!asked) return [];
-  const last = splitSentences(cleanText(asked).replace(/\s+/g, " ")).at(-1) ?? "";
+  const last = sentencesOf(asked).at(-1) ?? "";
   if (!/\?\s*$/.test(last)) return [];
   const own = new Set(turn.userMessage.toLowerCase().split(/[^\p{L}]+/u));
   const words = last
@@ -155,6 +157,7 @@ function answeredQuestionTopics(turn: TurnForExtraction): string[] {
   return [...new Set(words)].slice(0, MAX_ANSWERED_TOPICS);
 }
 
+/** "my dog", "do I live", "am I": the question is about the user. "how do I", "should I": about doing something. */
 const SELF_REFERENCE = /\b(?:my|me|mine|myself)\b|\b(?:am|was|were|do|did|have|had)\s+i\b/i;
 const HOW_TO = /\b(?:how|should|can|could|would)\s+(?:do|did|can|should|could|would|i)\b/i;
 
