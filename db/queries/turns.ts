@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "../client";
 import { conversations, messages, turns, type TurnMemoryStatus, type TurnSource } from "../schema";
@@ -257,11 +257,14 @@ export async function getTurnsToResend({
   neverSentMs,
   lostMs,
   stuckMs,
+  importedMs,
   limit,
 }: {
   neverSentMs: number;
   lostMs: number;
   stuckMs: number;
+  /** An imported turn drains through a throttle behind thousands of others: lost or stuck only after this long. */
+  importedMs: number;
   limit: number;
 }): Promise<Pick<TurnRow, "id" | "userId" | "conversationId" | "eventSentAt" | "memoryStatus" | "source">[]> {
   const ago = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
@@ -281,10 +284,17 @@ export async function getTurnsToResend({
           eq(turns.memoryStatus, "pending"),
           or(
             and(isNull(turns.eventSentAt), or(isNotNull(turns.eventFailedAt), lt(turns.completedAt, ago(neverSentMs)))),
-            lt(turns.eventSentAt, ago(lostMs)),
+            and(ne(turns.source, "import"), lt(turns.eventSentAt, ago(lostMs))),
+            and(eq(turns.source, "import"), lt(turns.eventSentAt, ago(importedMs))),
           ),
         ),
-        and(eq(turns.memoryStatus, "processing"), lt(turns.memoryUpdatedAt, ago(stuckMs))),
+        and(
+          eq(turns.memoryStatus, "processing"),
+          or(
+            and(ne(turns.source, "import"), lt(turns.memoryUpdatedAt, ago(stuckMs))),
+            and(eq(turns.source, "import"), lt(turns.memoryUpdatedAt, ago(importedMs))),
+          ),
+        ),
       ),
     )
     .orderBy(asc(turns.completedAt))

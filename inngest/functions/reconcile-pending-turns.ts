@@ -9,6 +9,12 @@ export const NEVER_SENT_THRESHOLD_MS = 30_000;
 export const PENDING_TURN_THRESHOLD_MS = 2 * 60_000;
 /** A turn processing this long without progress lost its run (far beyond three retries' back-off). */
 export const STUCK_TURN_THRESHOLD_MS = 15 * 60_000;
+/**
+ * An imported turn waits in the import's throttle behind the rest of the file (2,000 turns at
+ * ~1.4 turns/s take ~25 minutes): treated as lost or stuck only after this long, or every sweep
+ * would start a second run of it.
+ */
+export const IMPORTED_TURN_THRESHOLD_MS = 6 * 60 * 60_000;
 // An import whose hand-over failed can leave thousands pending; they drain through the throttle anyway.
 const BATCH = 500;
 
@@ -33,6 +39,7 @@ export const reconcilePendingTurns = inngest.createFunction(
           neverSentMs: NEVER_SENT_THRESHOLD_MS,
           lostMs: PENDING_TURN_THRESHOLD_MS,
           stuckMs: STUCK_TURN_THRESHOLD_MS,
+          importedMs: IMPORTED_TURN_THRESHOLD_MS,
           limit: BATCH,
         })
       ).map((t) => ({

@@ -193,7 +193,7 @@ describe("outbox", () => {
     });
     return turnId;
   }
-  const thresholds = { neverSentMs: 30_000, lostMs: 120_000, stuckMs: 900_000, limit: 1000 };
+  const thresholds = { neverSentMs: 30_000, lostMs: 120_000, stuckMs: 900_000, importedMs: 6 * 3_600_000, limit: 1000 };
   const resendable = async () => (await getTurnsToResend(thresholds)).map((t) => t.id);
 
   it("lists pending turns whose event was never sent or is long overdue", async () => {

@@ -5,6 +5,7 @@ import { getDb } from "@/db/client";
 import { turns } from "@/db/schema";
 import { markTurnEventFailed } from "@/db/queries/turns";
 import {
+  IMPORTED_TURN_THRESHOLD_MS,
   PENDING_TURN_THRESHOLD_MS,
   reconcilePendingTurns,
   STUCK_TURN_THRESHOLD_MS,
@@ -66,5 +67,31 @@ describe("reconcile-pending-turns", () => {
       .from(turns)
       .where(inArray(turns.id, [neverSent.turnId, lost.turnId]));
     for (const row of rows) expect(Date.now() - (row.eventSentAt?.getTime() ?? 0)).toBeLessThan(60_000);
+  });
+
+  it("leaves an imported turn waiting in the import's throttle alone, and re-sends it only when really lost", async () => {
+    const waiting = await seedTurn({ userText: "I lived in Oslo in 2019" });
+    const waitingLong = await seedTurn({ userText: "I lived in Bergen in 2018" });
+    const lost = await seedTurn({ userText: "I lived in Tromsø in 2017" });
+    await getDb().update(turns).set({ source: "import" }).where(inArray(turns.id, [waiting.turnId, waitingLong.turnId, lost.turnId]));
+    // Sent ten minutes ago, still queued behind the rest of the file: a live turn would count as lost by now.
+    await age(waiting.turnId, PENDING_TURN_THRESHOLD_MS * 6, PENDING_TURN_THRESHOLD_MS * 5);
+    await getDb()
+      .update(turns)
+      .set({ memoryStatus: "processing", eventSentAt: new Date(), memoryUpdatedAt: new Date(Date.now() - STUCK_TURN_THRESHOLD_MS * 2) })
+      .where(eq(turns.id, waitingLong.turnId));
+    await age(lost.turnId, IMPORTED_TURN_THRESHOLD_MS * 2, IMPORTED_TURN_THRESHOLD_MS + 60_000);
+
+    const engine = new InngestTestEngine({
+      function: reconcilePendingTurns,
+      events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
+      steps: [{ id: "resend-turn-events", handler: () => ({ ids: [] }) }],
+    });
+    const { ctx } = await engine.execute();
+    const sendCalls = (ctx.step.sendEvent as unknown as { mock: { calls: [string, Array<{ data: { turnId: string } }>][] } }).mock.calls;
+    const resent = new Set(sendCalls.flatMap(([, events]) => events.map((e) => e.data.turnId)));
+    expect(resent.has(waiting.turnId)).toBe(false);
+    expect(resent.has(waitingLong.turnId)).toBe(false);
+    expect(resent.has(lost.turnId)).toBe(true);
   });
 });
