@@ -108,25 +108,7 @@ function encodeLine(entry: Record<string, string | null> | string): string {
 }
 
 const DAY_LINE = /^\[(\d{4}-\d{2}-\d{2})\]$/;
-
-/**
- * Episodes under a line per day, each a JSON string: a context holds dozens of episodes,
- * and a date and two keys on every line would cost a fifth of them.
- */
-function episodeLines(episodes: readonly MemoryEpisode[]): string[] {
-  const lines: string[] = [];
-  let day: string | undefined;
-  for (const e of episodes) {
-    if (e.date !== day) lines.push(`[${(day = e.date)}]`);
-    lines.push(encodeLine(e.content));
-  }
-  return lines;
-}
-
-function section(kind: keyof typeof MEMORY_TAGS, lines: string[]): string {
-  const tag = MEMORY_TAGS[kind];
-  return `${PREAMBLE[kind]}\n<${tag}>\n${lines.join("\n")}\n</${tag}>`;
-}
+const dayLine = (date: string) => `[${date}]`;
 
 function isoDate(date: string | Date): string {
   return date instanceof Date ? date.toISOString().slice(0, 10) : date;
@@ -137,47 +119,105 @@ export function isWorkflowKey(key: string): boolean {
   return key.startsWith("tool:");
 }
 
-export function renderMemoryContext(input: MemoryContextInput): string {
-  const sections: string[] = [];
+type Episode = NonNullable<MemoryContextInput["episodes"]>[number];
+
+/** The sections' entries in render order, each section only when it has entries. */
+function sectionsOf(input: MemoryContextInput) {
   const instructions = (input.instructions ?? []).filter((i) => !isWorkflowKey(i.key));
   const workflows = [...(input.instructions ?? []).filter((i) => isWorkflowKey(i.key)), ...(input.workflows ?? [])];
-  const facts = input.facts ?? [];
-  const episodes = input.episodes ?? [];
-  if (instructions.length > 0) {
-    sections.push(
-      section(
-        "instructions",
-        instructions.map((i) => encodeLine({ content: i.content, key: i.key, value: i.value })),
-      ),
-    );
+  return {
+    instructions,
+    workflows,
+    facts: input.facts ?? [],
+    episodes: input.episodes ?? [],
+  };
+}
+
+const ENTRY_LINE = {
+  instructions: (i: MemoryInstruction) => encodeLine({ content: i.content, key: i.key, value: i.value }),
+  workflows: (w: MemoryWorkflow) => encodeLine({ content: w.content, key: w.key, value: w.value }),
+  facts: (f: MemoryFact) =>
+    encodeLine({ content: f.content, key: f.key, category: f.category, value: f.value, ...(f.date ? { said: f.date } : {}) }),
+  episodes: (e: Episode) => encodeLine(e.content),
+} as const;
+
+/**
+ * Episodes under a line per day, each a JSON string: a context holds dozens of episodes,
+ * and a date and two keys on every line would cost a fifth of them.
+ */
+function episodeLines(episodes: readonly Episode[]): string[] {
+  const lines: string[] = [];
+  let day: string | undefined;
+  for (const e of episodes) {
+    const date = isoDate(e.date);
+    if (date !== day) lines.push(dayLine((day = date)));
+    lines.push(ENTRY_LINE.episodes(e));
   }
-  if (workflows.length > 0) {
-    sections.push(
-      section(
-        "workflows",
-        workflows.map((w) => encodeLine({ content: w.content, key: w.key, value: w.value })),
-      ),
-    );
-  }
-  if (facts.length > 0) {
-    sections.push(
-      section(
-        "facts",
-        facts.map((f) =>
-          encodeLine({ content: f.content, key: f.key, category: f.category, value: f.value, ...(f.date ? { said: f.date } : {}) }),
-        ),
-      ),
-    );
-  }
-  if (episodes.length > 0) {
-    sections.push(
-      section(
-        "episodes",
-        episodeLines(episodes.map((e) => ({ date: isoDate(e.date), content: e.content }))),
-      ),
-    );
-  }
+  return lines;
+}
+
+function section(kind: keyof typeof MEMORY_TAGS, lines: string[]): string {
+  const tag = MEMORY_TAGS[kind];
+  return `${PREAMBLE[kind]}\n<${tag}>\n${lines.join("\n")}\n</${tag}>`;
+}
+
+/** section(kind, lines).length for lines of these lengths. */
+function sectionLength(kind: keyof typeof MEMORY_TAGS, lineLengths: number, lines: number): number {
+  const tag = MEMORY_TAGS[kind].length;
+  return PREAMBLE[kind].length + 1 + (tag + 2) + 1 + lineLengths + (lines - 1) + 1 + (tag + 3);
+}
+
+/** The text and the sections joined: the header, then each section, a blank line between. */
+const joinedLength = (sectionLengths: number[]) =>
+  sectionLengths.length === 0 ? 0 : HEADER.length + sectionLengths.reduce((sum, n) => sum + 2 + n, 0);
+
+export function renderMemoryContext(input: MemoryContextInput): string {
+  const { instructions, workflows, facts, episodes } = sectionsOf(input);
+  const sections: string[] = [];
+  if (instructions.length > 0) sections.push(section("instructions", instructions.map(ENTRY_LINE.instructions)));
+  if (workflows.length > 0) sections.push(section("workflows", workflows.map(ENTRY_LINE.workflows)));
+  if (facts.length > 0) sections.push(section("facts", facts.map(ENTRY_LINE.facts)));
+  if (episodes.length > 0) sections.push(section("episodes", episodeLines(episodes)));
   return sections.length === 0 ? "" : [HEADER, ...sections].join("\n\n");
+}
+
+/**
+ * A measure of renderMemoryContext(input).length that encodes each entry once: packing a
+ * context into its budget measures the growing selection after every candidate (hundreds of
+ * times before a reply), and rendering it whole each time cost ~15 ms at 10k memories. Entries
+ * are remembered by identity for the measure's lifetime, so they must not change meanwhile.
+ */
+export function createMemoryContextMeasure(): (input: MemoryContextInput) => number {
+  const lengths = new WeakMap<object, number>();
+  const lengthOf = <T extends object>(entry: T, line: (entry: T) => string) => {
+    let n = lengths.get(entry);
+    if (n === undefined) lengths.set(entry, (n = line(entry).length));
+    return n;
+  };
+  const list = <K extends "instructions" | "workflows" | "facts">(kind: K, entries: readonly Parameters<(typeof ENTRY_LINE)[K]>[0][]) =>
+    entries.length === 0
+      ? []
+      : [sectionLength(kind, entries.reduce((sum, e) => sum + lengthOf(e, ENTRY_LINE[kind] as (e: object) => string), 0), entries.length)];
+  return (input) => {
+    const { instructions, workflows, facts, episodes } = sectionsOf(input);
+    const sections = [...list("instructions", instructions), ...list("workflows", workflows), ...list("facts", facts)];
+    if (episodes.length > 0) {
+      let chars = 0;
+      let lines = 0;
+      let day: string | undefined;
+      for (const e of episodes) {
+        const date = isoDate(e.date);
+        if (date !== day) {
+          chars += dayLine((day = date)).length;
+          lines++;
+        }
+        chars += lengthOf(e, ENTRY_LINE.episodes);
+        lines++;
+      }
+      sections.push(sectionLength("episodes", chars, lines));
+    }
+    return joinedLength(sections);
+  };
 }
 
 const instructionSchema = z.object({ key: z.string(), content: z.string(), value: z.string().nullable() });

@@ -12,7 +12,12 @@
 export const CHARS_PER_TOKEN = 3.5;
 
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / CHARS_PER_TOKEN);
+  return tokensOfLength(text.length);
+}
+
+/** estimateTokens of a text of this many characters (UTF-16 code units, as `length` counts). */
+export function tokensOfLength(chars: number): number {
+  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 export interface PackResult<T> {

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import {
-  renderMemoryContext,
+  createMemoryContextMeasure,
   type MemoryEpisode,
   type MemoryFact,
   type MemoryInstruction,
@@ -9,7 +9,7 @@ import { env } from "@/lib/env";
 import { getEmbedder, type Embedder } from "@/lib/memory/embedding";
 import { replyGistOf, withoutReplyGist } from "@/lib/memory/episodes";
 import { singleValuedSemanticKeys } from "@/lib/memory/types";
-import { estimateTokens, packByPriority } from "./budget";
+import { packByPriority, tokensOfLength } from "./budget";
 import { normalizeContent } from "@/lib/memory/normalize";
 import { EXPANSION_WEIGHT, holdsAnyTerm, scoreBm25, tokenize, type LexicalTerm } from "./lexical";
 import {
@@ -21,7 +21,6 @@ import {
   getRecentEpisodes,
   getSearchableMemoryCount,
   getTrigramCandidates,
-  setFuzzyThreshold,
   type CandidateRow,
 } from "./queries";
 import { fuseRankedLists, HALF_LIFE_DAYS } from "./scoring";
@@ -248,21 +247,38 @@ function lexicalTerms(analyzed: ReturnType<typeof analyzeQuery>): LexicalTerm[] 
   ];
 }
 
+/** Oldest day first; within a day, best ranked first. Sorts in place. */
+const asTimeline = (episodes: RetrievedEpisode[]) =>
+  episodes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.rank ?? 0) - (b.rank ?? 0)));
+
 export async function retrieveMemories(options: RetrieveOptions): Promise<RetrievedMemories> {
   const { userId, query } = options;
   const budgetTokens = options.budgetTokens ?? env().MEMORY_TOKEN_BUDGET;
   const now = options.now ?? new Date();
   const analyzed = analyzeQuery(query);
   const period = timeRangeOf(query, now);
-  // Before the transaction: no snapshot is held open while a model answers.
-  const vector = await queryEmbedding(options);
-
-  const lists = await getDb().transaction(
+  // The message's embedding is computed (in the embedder's worker) while the text lists are
+  // read; the vector list follows it in a read transaction of its own, so no snapshot is held
+  // open while a remote embedding model answers.
+  const embedding = queryEmbedding(options);
+  const nearestList = embedding.then((v) =>
+    v.search
+      ? getDb().transaction(
+          (tx) => getVectorCandidates(tx, { db: getDb(), userId, ...v.search!, perType: VECTOR_CANDIDATES_PER_TYPE }),
+          { isolationLevel: "repeatable read", accessMode: "read only" },
+        )
+      : [],
+  );
+  const textLists = getDb().transaction(
     async (tx) => {
       const procedural = await getActiveProceduralMemories(tx, { userId, limit: MAX_INSTRUCTIONS });
       const core = await getCoreProfileFacts(tx, { userId, keys: CORE_PROFILE_KEYS, limit: MAX_CORE_FACTS });
       const lexical = analyzed.tsquery ? await getLexicalCandidates(tx, { userId, tsquery: analyzed.tsquery }) : [];
       const collectionSize = lexical.length > 0 ? await getSearchableMemoryCount(tx, { userId }) : 0;
+      const inPeriod = period
+        ? await getMemoriesInPeriod(tx, { userId, from: period.from, to: period.to, limit: PERIOD_CANDIDATES })
+        : [];
+      const recent = await getRecentEpisodes(tx, { userId, limit: RECENT_EPISODES });
       // Typo tolerance for the words text search did not find: a word it found is spelled as stored,
       // and fuzzy matching it again would cost a similarity computation per memory containing it.
       let held: Set<string> | undefined;
@@ -273,19 +289,14 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
         return false;
       };
       const fuzzyWords = analyzed.fuzzyWords.filter((w) => !found(w)).slice(0, MAX_FUZZY_WORDS);
-      if (fuzzyWords.length > 0) await setFuzzyThreshold(tx);
+      // Last: it changes planner settings for the rest of the transaction.
       const trigram = await getTrigramCandidates(tx, { userId, words: fuzzyWords, perType: TRIGRAM_CANDIDATES_PER_TYPE });
-      const nearest = vector.search
-        ? await getVectorCandidates(tx, { db: getDb(), userId, ...vector.search, perType: VECTOR_CANDIDATES_PER_TYPE })
-        : [];
-      const inPeriod = period
-        ? await getMemoriesInPeriod(tx, { userId, from: period.from, to: period.to, limit: PERIOD_CANDIDATES })
-        : [];
-      const recent = await getRecentEpisodes(tx, { userId, limit: RECENT_EPISODES });
-      return { procedural, core, lexical, collectionSize, trigram, nearest, inPeriod, recent };
+      return { procedural, core, lexical, collectionSize, trigram, inPeriod, recent };
     },
     { isolationLevel: "repeatable read", accessMode: "read only" },
   );
+  const [text, vector, nearest] = await Promise.all([textLists, embedding, nearestList]);
+  const lists = { ...text, nearest };
 
   // Each list ranked best first. A candidate's entry score is the best any list gives it (BM25
   // counting only words some memory holds, lexical.ts); its relevance combines the lexical and the
@@ -374,6 +385,7 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
     );
   }
 
+  const measure = createMemoryContextMeasure();
   const split = (selected: Item[][]) => {
     const all = selected.flat();
     return {
@@ -391,14 +403,17 @@ export async function retrieveMemories(options: RetrieveOptions): Promise<Retrie
       ranked,
     ],
     budgetTokens,
-    measure: (selection) => estimateTokens(renderMemoryContext(split(selection))),
+    // Measured as it will be rendered: episodes as a timeline, under a line per day.
+    measure: (selection) => {
+      const parts = split(selection);
+      return tokensOfLength(measure({ ...parts, episodes: asTimeline(parts.episodes) }));
+    },
   });
 
   const result = split(selected);
   return {
     ...result,
-    // A timeline; the order does not change the rendered size.
-    episodes: result.episodes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.rank ?? 0) - (b.rank ?? 0))),
+    episodes: asTimeline(result.episodes),
     usedTokens,
     vector: vector.status,
   };

@@ -10,7 +10,7 @@ import type { MemoryType } from "@/db/schema";
  * run before every chat reply, so they avoid per-row functions in WHERE that
  * would defeat those indexes: fuzzy matching uses the `%>` operator
  * (indexable) rather than `word_similarity(...) >= x` (a scan), with its
- * threshold set per transaction by setFuzzyThreshold().
+ * threshold set for the transaction by getTrigramCandidates().
  */
 
 export type CandidateRow = {
@@ -60,11 +60,6 @@ export function toCandidateRows(rows: RawCandidateRow[]): CandidateRow[] {
  * Same value as the memories page search (db/queries/memories.ts).
  */
 export const FUZZY_THRESHOLD = 0.5;
-
-/** SET LOCAL for `<%`: lasts until the end of the caller's transaction. */
-export async function setFuzzyThreshold(tx: DbOrTx, threshold = FUZZY_THRESHOLD): Promise<void> {
-  await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true)`);
-}
 
 /**
  * All active procedural memories: instructions before workflows, then by
@@ -174,7 +169,7 @@ export const TRIGRAM_SCAN_LIMIT = 150;
 /**
  * Fuzzy matches per type: memories whose content has an extent similar to
  * one of the words (typos: "alergic", "Lisbn"), best first by the best
- * word's similarity. Needs setFuzzyThreshold() in the same transaction.
+ * word's similarity.
  *
  * The planner costs pg_trgm's similarity operator like a cheap comparison and
  * so prefers reading the user's rows (seq scan, or any b-tree that matches
@@ -184,6 +179,10 @@ export const TRIGRAM_SCAN_LIMIT = 150;
  * with sequential scans off for this statement: the GIN trigram index is the
  * only way in, and only its candidates are checked. The user and state
  * filters apply to what it yields, and LIMIT stops the scan early.
+ *
+ * The fuzzy threshold and the planner setting are set in one statement and
+ * last until the end of the caller's transaction (not turned back: a round
+ * trip less before every reply), so this must be its last query.
  */
 export async function getTrigramCandidates(
   db: DbOrTx,
@@ -199,8 +198,8 @@ export async function getTrigramCandidates(
     words.map((w) => sql`word_similarity(${w}, m.content)`),
     sql`, `,
   );
-  // Local to the caller's transaction; turned back on below (a failed statement aborts the transaction, which undoes it).
-  await db.execute(sql`select set_config('enable_seqscan', 'off', true)`);
+  await db.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true),
+                              set_config('enable_seqscan', 'off', true)`);
   const { rows } = await db.execute<RawCandidateRow>(sql`
       select * from (
         select ${MEMORY_COLUMNS}, s.score,
@@ -222,7 +221,6 @@ export async function getTrigramCandidates(
       ) ranked
       where rn <= ${perType}
       order by type, rn`);
-  await db.execute(sql`select set_config('enable_seqscan', 'on', true)`);
   return toCandidateRows(rows);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MEMORY_TAGS, parseMemoryContext, renderMemoryContext } from "@/lib/ai/memory-context";
+import { createMemoryContextMeasure, MEMORY_TAGS, parseMemoryContext, renderMemoryContext, type MemoryContextInput } from "@/lib/ai/memory-context";
 import { buildSystemPrompt } from "@/lib/ai/prompts";
 
 const context = {
@@ -75,6 +75,45 @@ describe("renderMemoryContext", () => {
   it("renders a Date as its UTC day", () => {
     const text = renderMemoryContext({ episodes: [{ content: "x", date: new Date("2026-11-23T22:00:00Z") }] });
     expect(parseMemoryContext(text).episodes).toEqual([{ date: "2026-11-23", content: "x" }]);
+  });
+});
+
+describe("createMemoryContextMeasure", () => {
+  // A small deterministic generator: varied lengths, escapes, workflows among instructions, days repeating and not.
+  function randomInput(seed: number): MemoryContextInput {
+    let x = seed;
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
+    const text = () => Array.from({ length: 1 + Math.floor(next() * 12) }, () => pick(["Lisbon", "<tag>", "a&b", "é", "“quoted”", "\u2028", "line\nbreak", "peanuts"])).join(" ");
+    const many = <T,>(make: () => T) => Array.from({ length: Math.floor(next() * 5) }, make);
+    return {
+      instructions: many(() => ({ key: pick(["tone", "tool:calculate:math", "address_as"]), content: text(), value: pick([null, "x"]) })),
+      workflows: many(() => ({ key: "tool:getCurrentTime:time", content: text(), value: null })),
+      facts: many(() => ({ key: pick([null, "name"]), category: "other", content: text(), value: pick([null, "v"]), ...(next() < 0.5 ? { date: "2026-01-02" } : {}) })),
+      episodes: many(() => ({ content: text(), date: pick(["2025-03-01", "2025-03-02", new Date("2025-03-01T22:00:00Z")]) })),
+    };
+  }
+
+  it("gives exactly the rendered length, for any mix of sections, entries and days", () => {
+    const measure = createMemoryContextMeasure();
+    for (let seed = 1; seed <= 300; seed++) {
+      const input = randomInput(seed);
+      expect(measure(input), `seed ${seed}`).toBe(renderMemoryContext(input).length);
+    }
+    expect(measure({})).toBe(0);
+    expect(measure(context)).toBe(renderMemoryContext(context).length);
+  });
+
+  it("stays exact as a selection grows and shrinks, reusing the same entries", () => {
+    const measure = createMemoryContextMeasure();
+    const all = randomInput(7);
+    const episodes = [...(all.episodes ?? []), ...(randomInput(8).episodes ?? [])];
+    for (let n = 0; n <= episodes.length; n++) {
+      const input = { ...all, episodes: episodes.slice(0, n) };
+      expect(measure(input)).toBe(renderMemoryContext(input).length);
+    }
+    const input = { ...all, episodes: episodes.slice(0, 1) };
+    expect(measure(input)).toBe(renderMemoryContext(input).length);
   });
 });
 
