@@ -23,6 +23,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
+import pg from "pg";
 import { migrateDatabase } from "@/db/migrate";
 import { loadSynthetic } from "@/eval/recall/dataset";
 import { buildStatus } from "@/scripts/build-freshness";
@@ -181,6 +182,12 @@ async function main(): Promise<number> {
   await watcher;
   const drainSeconds = (finishedAt - posted) / 1000;
 
+  // One run per imported turn: a second one would mean the turn was re-sent (the reconciler's duty is lost events only).
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const runs = await client
+    .query<{ n: number }>(`select count(*)::int as n from inngest_local.runs where fn_name = $1`, ["Extract memories from an imported turn"])
+    .finally(() => client.end());
   const ttfb = (s: Sample[]) => percentile(s.map((x) => x.ttfbMs), 50);
   const ratio = ttfb(draining) / ttfb(idle);
   const result = {
@@ -188,6 +195,7 @@ async function main(): Promise<number> {
     database: db.kind,
     turns,
     failed: last.failed,
+    importRuns: runs.rows[0]!.n,
     importRequestMs: round(postMs),
     drainSeconds: round(drainSeconds),
     turnsPerSecond: round(turns / drainSeconds, 2),
@@ -213,7 +221,7 @@ async function main(): Promise<number> {
   );
   console.log(
     `\nimport: ${turns} turns accepted in ${result.importRequestMs} ms, drained in ${result.drainSeconds} s = ${result.turnsPerSecond} turns/s ` +
-      `(throttle ${result.throttle}), ${last.failed} failed; TTFB ratio ${result.chatTtfbMs.ratio} (target ≤ ${TARGET_RATIO}: ${result.chatTtfbMs.met ? "met" : "NOT met"})`,
+      `(throttle ${result.throttle}), ${last.failed} failed, ${result.importRuns} runs; TTFB ratio ${result.chatTtfbMs.ratio} (target ≤ ${TARGET_RATIO}: ${result.chatTtfbMs.met ? "met" : "NOT met"})`,
   );
   return 0;
 }

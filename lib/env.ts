@@ -111,7 +111,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).optional(),
   VERCEL: optionalString,
   /** Imported turns whose memories start extracting per second, across all users (Inngest throttle). */
-  IMPORT_TURNS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(8),
+  IMPORT_TURNS_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(2),
   MEMORY_TOKEN_BUDGET: z.coerce.number().int().positive().default(2000),
   MEMORY_RETRIEVAL: z.enum(["on", "off"]).default("on"),
   /** How long a chat reply waits for its message's embedding before text search answers alone. */
