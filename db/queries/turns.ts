@@ -168,7 +168,8 @@ export async function getTurnWithMessagesById({ id }: { id: string }) {
 /**
  * The exchange before a turn in the same conversation: the messages of the
  * latest earlier turn, by message order (timestamps of imported turns can tie).
- * Undefined for the first turn of a conversation.
+ * For the first turn, what the other side said before the user's first words
+ * (imported history may open with it, `opener`), or undefined.
  */
 export async function getPreviousExchangeByUserMessageId({
   conversationId,
@@ -176,7 +177,7 @@ export async function getPreviousExchangeByUserMessageId({
 }: {
   conversationId: string;
   userMessageId: string;
-}): Promise<{ userParts: unknown[]; assistantParts: unknown[] } | undefined> {
+}): Promise<{ userParts: unknown[]; assistantParts: unknown[]; opener: boolean } | undefined> {
   const previousUser = alias(messages, "previous_user_message");
   const previousAssistant = alias(messages, "previous_assistant_message");
   const current = alias(messages, "current_user_message");
@@ -189,7 +190,29 @@ export async function getPreviousExchangeByUserMessageId({
     .where(and(eq(turns.conversationId, conversationId), lt(previousUser.seq, current.seq)))
     .orderBy(desc(previousUser.seq))
     .limit(1);
-  return row;
+  if (row) return { ...row, opener: false };
+  return getOpenerBefore({ conversationId, userMessageId });
+}
+
+/** The assistant's message right before the user's first message of the conversation, if it opened with one. */
+async function getOpenerBefore({ conversationId, userMessageId }: { conversationId: string; userMessageId: string }) {
+  const current = alias(messages, "current_user_message");
+  const [row] = await getDb()
+    .select({ role: messages.role, parts: messages.parts })
+    .from(messages)
+    .innerJoin(current, eq(current.id, userMessageId))
+    .where(and(eq(messages.conversationId, conversationId), lt(messages.seq, current.seq)))
+    .orderBy(desc(messages.seq))
+    .limit(1);
+  // Only what opened the conversation: had the user spoken before, it would have been a turn above.
+  if (!row || row.role !== "assistant") return undefined;
+  const [userBefore] = await getDb()
+    .select({ id: messages.id })
+    .from(messages)
+    .innerJoin(current, eq(current.id, userMessageId))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "user"), lt(messages.seq, current.seq)))
+    .limit(1);
+  return userBefore ? undefined : { userParts: [] as unknown[], assistantParts: row.parts as unknown[], opener: true };
 }
 
 export async function markTurnEventSent({ id }: { id: string }): Promise<void> {

@@ -76,7 +76,7 @@ export interface RecallEvaluation {
 
 export interface Ingested {
   userId: string;
-  /** dataset message id → the turn it belongs to (a reply belongs to the turn it answers). */
+  /** dataset message id → the turn it belongs to (a reply to the turn it answers, an opening message to the turn answering it). */
   turnOfMessage: Map<string, string>;
   turnIds: string[];
 }
@@ -109,9 +109,13 @@ export async function ingestUser(user: EvalUser): Promise<Ingested> {
       turnOfPlanned.set(t.userMessageId, t.id);
       if (t.assistantMessageId) turnOfPlanned.set(t.assistantMessageId, t.id);
     }
+    // A conversation that opens with the other side's words: the user's first turn answers them
+    // and keeps their start as a row of its episode (lib/memory/episodes.ts).
+    const [first] = plan.messages;
+    if (first?.role === "assistant" && plan.turns[0]) turnOfPlanned.set(first.id, plan.turns[0].id);
     for (const pm of plan.messages) {
       const turn = turnOfPlanned.get(pm.id);
-      if (!turn) continue; // a reply before anything the user said
+      if (!turn) continue;
       for (const index of pm.from) turnOfMessage.set(conversations[ci]!.messages[index]!.id, turn);
     }
   });

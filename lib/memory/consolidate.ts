@@ -398,14 +398,20 @@ export async function storeProceduralMemories({
 export async function storeEpisode({
   episode,
   said,
+  opener = null,
   ...target
-}: StoreTarget & { episode: EpisodicMemory | null; said: string }): Promise<StoreCounts> {
+}: StoreTarget & {
+  episode: EpisodicMemory | null;
+  said: string;
+  /** What the other side said before the user's first words, when the conversation opened with it. */
+  opener?: string | null;
+}): Promise<StoreCounts> {
   return storeForTurn(
     target,
     "episodic",
     async (s) => {
       if (!episode) return;
-      const contents = episodeContents({ said, did: episode.did });
+      const contents = episodeContents({ said, did: episode.did, opener });
       if (contents.length === 0) return;
       const [existing] = await s.tx
         .select({ id: memories.id })

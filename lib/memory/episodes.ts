@@ -10,6 +10,10 @@
  *   small enough for the context.
  * - What the assistant did (tools with inputs and results, or the gist of a
  *   real model's reply) follows the first passage.
+ * - When the conversation opened with the other side's words (imported
+ *   history can: a greeting with news, a question), the user's first turn
+ *   keeps their start, up to OPENER_CHARS, as a row of its own: it is what the
+ *   user answered, found by its own words and shown only when it matches.
  */
 
 /** The most of one message kept verbatim as episodes. */
@@ -48,14 +52,24 @@ export function splitPassages(text: string, max = PASSAGE_CHARS): string[] {
   return passages;
 }
 
-/** The rows of one episode: the user's words as passages, the first followed by what the assistant did. */
-export function episodeContents({ said, did }: { said: string; did: string | null }): string[] {
+/** The most of a conversation's opening message (the other side's) kept with the user's first turn. */
+export const OPENER_CHARS = 300;
+
+const quoted = (text: string) => `“${text.replace(/[“”]/g, '"')}”`;
+
+/**
+ * The rows of one episode: the user's words as passages, the first followed by what the assistant
+ * did, then the start of the conversation's opening message when the turn answered one.
+ */
+export function episodeContents({ said, did, opener = null }: { said: string; did: string | null; opener?: string | null }): string[] {
   const words = said.length > EPISODE_MAX_CHARS ? `${said.slice(0, EPISODE_MAX_CHARS)}…` : said;
-  const passages = splitPassages(words).map((p) => `“${p.replace(/[“”]/g, '"')}”`);
+  const passages = splitPassages(words).map(quoted);
   const assistant = did?.trim() ? `assistant: ${did.trim()}` : null;
-  if (passages.length === 0) return assistant ? [assistant] : [];
+  const opened = opener ? splitPassages(opener, OPENER_CHARS)[0] : undefined;
+  const openerRow = opened ? [`assistant opened the conversation with ${quoted(opened)}`] : [];
+  if (passages.length === 0) return assistant ? [assistant, ...openerRow] : openerRow;
   if (assistant) passages[0] = `${passages[0]} — ${assistant}`;
-  return passages;
+  return [...passages, ...openerRow];
 }
 
 /** How an episode quotes the gist of a model's reply (withoutReplyGist takes it out again). */

@@ -114,10 +114,13 @@ export async function loadTurn(turnId: string): Promise<LoadedTurn | null> {
     replyAuthor: turn.source === "import" ? "imported" : assistantMessage.metadata.model === "offline" ? "offline-model" : "model",
     ...(previous
       ? {
-          previous: {
-            userMessage: lastPart(textOfParts(previous.userParts), PREVIOUS_MESSAGE_CHARS),
-            assistantMessage: lastPart(textOfParts(previous.assistantParts), PREVIOUS_MESSAGE_CHARS),
-          },
+          previous: previous.opener
+            ? // An opener is stored with the turn's episode: its start is what it is about.
+              { userMessage: "", assistantMessage: textOfParts(previous.assistantParts).slice(0, PREVIOUS_MESSAGE_CHARS), opener: true }
+            : {
+                userMessage: lastPart(textOfParts(previous.userParts), PREVIOUS_MESSAGE_CHARS),
+                assistantMessage: lastPart(textOfParts(previous.assistantParts), PREVIOUS_MESSAGE_CHARS),
+              },
         }
       : {}),
   };
@@ -176,6 +179,7 @@ export async function storeType<T extends MemoryType>(
         ...target,
         episode: (output as ExtractionByType["episodic"]).episode,
         said: turn.userMessage,
+        opener: turn.previous?.opener ? turn.previous.assistantMessage : null,
       });
     }
     await completeMemoryJob({ turnId: turn.turnId, type, counts, usage: extraction.usage });

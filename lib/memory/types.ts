@@ -144,6 +144,8 @@ export interface TurnForExtraction {
 export interface PreviousExchange {
   userMessage: string;
   assistantMessage: string;
+  /** The assistant's message opened the conversation: the user said nothing before it (userMessage is ""). */
+  opener?: boolean;
 }
 
 export interface TokenUsage {

@@ -87,4 +87,38 @@ describe("importing history", () => {
     const berlin = await getDb().select().from(memories).where(and(eq(memories.userId, live.userId), eq(memories.key, "home_city")));
     expect(berlin.filter((m) => m.invalidatedAt === null).map((m) => m.content)).toEqual([city?.content]);
   });
+
+  it("a conversation that opens with the other side's words keeps their start with the user's first turn, and only there", async () => {
+    const { id: userId } = await createGuestUser();
+    const saved = await importHistory({
+      userId,
+      parsed: history(
+        [
+          ["assistant", "Hey Evan! I finally went to the support group yesterday.", "2023-05-18T13:47:00Z"],
+          ["user", "That's great news! I started pottery classes this week.", "2023-05-18T13:47:30Z"],
+          ["assistant", "Pottery, nice!", "2023-05-18T13:48:00Z"],
+          ["user", "My teacher is called Mira and she is very patient.", "2023-05-18T13:48:30Z"],
+          ["assistant", "Sounds lovely.", "2023-05-18T13:49:00Z"],
+        ],
+        "opens-with-the-other-side",
+      ),
+    });
+    const extractor = createOfflineExtractor();
+    for (const t of saved.turns) expect(await processTurnNow(t.id, extractor)).toBe("done");
+    const [first, second] = saved.turns;
+    const episodes = await getActiveMemoriesByUserId({ userId, type: "episodic" });
+    const of = (turnId: string) => episodes.filter((m) => m.sourceTurnId === turnId).map((m) => m.content);
+    expect(of(first!.id)).toEqual([
+      expect.stringContaining("I started pottery classes this week"),
+      "assistant opened the conversation with “Hey Evan! I finally went to the support group yesterday.”",
+    ]);
+    expect(of(second!.id).join("\n")).not.toContain("opened the conversation");
+    // Dated as the exchange it opened.
+    const opener = episodes.find((m) => m.content.startsWith("assistant opened"));
+    expect(opener?.validFrom.toISOString()).toBe("2023-05-18T13:47:30.000Z");
+    // The opener is the other side's, never a fact about the user.
+    const facts = await getActiveMemoriesByUserId({ userId, type: "semantic" });
+    expect(facts.map((f) => f.content).join("\n")).not.toMatch(/support group/i);
+  });
 });
+

@@ -35,7 +35,7 @@ export function extractAll(turn: TurnForExtraction): ExtractionByType {
 
 /** The user's previous message, as context for corrections; one that looks like an injection is no context at all. */
 function previousUserMessage(turn: TurnForExtraction): AnalyzedMessage | null {
-  if (!turn.previous) return null;
+  if (!turn.previous || turn.previous.userMessage.trim() === "") return null;
   const previous = analyzeMessage(turn.previous.userMessage.slice(0, OFFLINE_MAX_MESSAGE_CHARS));
   return previous.promptLike ? null : previous;
 }
