@@ -4,9 +4,11 @@
  *   npx tsx bench/chat-ttfb.ts          (needs a production build: npm run build)
  *   BENCH_DATABASE_URL=postgres://… npx tsx bench/chat-ttfb.ts
  *   BENCH_PAIRS=100 BENCH_WARMUP=20     (defaults)
+ *   BENCH_VECTORS=off                   (seed no vectors: text search only behind the query embedding)
  *
  * One database, one user with 10,000 memories (facts, episodes, instructions
- * and workflows, a few superseded or deleted; bench/lib/memories.ts), and two
+ * and workflows, a few superseded or deleted; bench/lib/memories.ts; a vector
+ * for every active fact and episode and the model's HNSW index), and two
  * `next start` servers on it from the same build: A as shipped, B with
  * MEMORY_RETRIEVAL=off. Same AUTH_SECRET, same offline model, Inngest events
  * answered by a local stub. Requests alternate A,B,B,A,… one at a time, each
@@ -22,6 +24,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type net from "node:net";
 import path from "node:path";
+import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { migrateDatabase } from "@/db/migrate";
 import { signSessionValue } from "@/lib/auth/cookie";
@@ -35,6 +38,9 @@ import {
   seedProfile,
   type SqlExec,
 } from "./lib/memories";
+import { embedVocabulary, seedVectors } from "./lib/vectors";
+import { createUseLiteEmbedder } from "@/lib/memory/embedding/use-lite";
+import { ensureVectorIndex } from "@/lib/memory/retrieval/vector";
 import { machineCpu, percentile, round, sleep, table } from "./lib/stats";
 import { AUTH_SECRET, chat, cleanup, cleanups, serverEnv, SESSION_COOKIE, startNext, type Sample, type Server } from "./lib/next-server";
 import { buildStatus } from "@/scripts/build-freshness";
@@ -46,6 +52,8 @@ const PAIRS = Number(process.env.BENCH_PAIRS ?? 100);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const TARGET_TTFB_RATIO = 1.1;
 const DEADLINE_MS = Number(process.env.BENCH_TIMEOUT_S ?? 480) * 1000;
+/** Every active fact and episode gets a vector (and the model's HNSW index), as the pipeline would give it. */
+const VECTORS = process.env.BENCH_VECTORS !== "off";
 
 const QUESTIONS = [
   "What's my name?",
@@ -118,6 +126,26 @@ async function startInngestStub() {
   };
 }
 
+/**
+ * Vectors for the seeded stores (bench/lib/vectors.ts: built from the real model's embeddings of
+ * the store's words, under its id), then the model's HNSW index, built once after the load. So
+ * retrieval in A searches vectors as it would for a user whose memories were embedded.
+ */
+async function seedStoreVectors(pool: pg.Pool, exec: SqlExec, userIds: string[]) {
+  const embedder = createUseLiteEmbedder();
+  try {
+    const vocabulary = await embedVocabulary(embedder);
+    const query = async <R,>(text: string, params?: unknown[]) => (await pool.query(text, params)) as unknown as { rows: R[] };
+    let written = 0;
+    for (const userId of userIds) written += await seedVectors(query, exec, { userId, embedder, vocabulary });
+    const db = drizzle(pool) as unknown as Parameters<typeof ensureVectorIndex>[0];
+    const index = await ensureVectorIndex(db, { model: embedder.id, dimensions: embedder.dimensions });
+    return { written, index };
+  } finally {
+    await embedder.close();
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -145,7 +173,10 @@ async function main(): Promise<number> {
   await seedProfile(exec, userId);
   await seedMoreProcedural(exec, userId);
   await seedMemories(exec, userId, 1, MEMORIES - PROFILE_ROWS - MORE_PROCEDURAL_ROWS);
+  const vectors = VECTORS ? await seedStoreVectors(pool, exec, [neighbour, userId]) : { written: 0, index: false };
+  if (VECTORS) log(`seeded ${vectors.written} vectors; HNSW index: ${vectors.index}`);
   await exec("analyze memories");
+  await exec("analyze memory_embeddings");
   const counts = (await pool.query<{ type: string; total: string; active: string }>(
     `select type, count(*) total,
             count(*) filter (where invalidated_at is null and deleted_at is null and superseded_by is null) active
@@ -159,6 +190,8 @@ async function main(): Promise<number> {
     byType: Object.fromEntries(counts.map((r) => [r.type, { total: Number(r.total), active: Number(r.active) }])),
     neighbour: NEIGHBOUR_MEMORIES,
     seedSeconds: round((Date.now() - seedStart) / 1000),
+    vectors: vectors.written,
+    vectorIndex: vectors.index,
   };
   log(`seeded ${memories.total} memories (${memories.active} active) in ${memories.seedSeconds} s`);
 
