@@ -1,16 +1,6 @@
 import { useState } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogConfirm,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-  AlertDialogTrigger,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { sendJson } from "@/lib/http/send-json";
 import { readErrorMessage } from "./format";
 
@@ -39,40 +29,29 @@ export function ForgetAll({ onForgotten }: { onForgotten: () => void }) {
   }
 
   return (
-    <AlertDialog
+    <ConfirmDialog
       open={open}
       onOpenChange={(next) => {
         setError(null);
         setOpen(next);
       }}
-    >
-      <AlertDialogTrigger asChild>
+      trigger={
         <Button variant="destructive-outline" data-testid="forget-all">
           Forget everything
         </Button>
-      </AlertDialogTrigger>
-      <AlertDialogContent data-testid="forget-all-dialog">
-        <AlertDialogHeader>
-          <AlertDialogTitle>Forget everything?</AlertDialogTitle>
-          <AlertDialogDescription>
-            This permanently deletes every fact, instruction and episode Jarvus remembers about you, with their history.
-            Your conversations stay. It cannot be undone.
-          </AlertDialogDescription>
-        </AlertDialogHeader>
-        {error && (
-          <p role="alert" className="text-sm text-destructive">
-            {error}
-          </p>
-        )}
-        <AlertDialogFooter>
-          <AlertDialogCancel disabled={busy} data-testid="forget-all-cancel">
-            Cancel
-          </AlertDialogCancel>
-          <AlertDialogConfirm disabled={busy} onClick={() => void forget()} data-testid="forget-all-confirm">
-            Yes, forget everything
-          </AlertDialogConfirm>
-        </AlertDialogFooter>
-      </AlertDialogContent>
-    </AlertDialog>
+      }
+      title="Forget everything?"
+      description={
+        <>
+          This permanently deletes every fact, instruction and episode Jarvus remembers about you, with their history.
+          Your conversations stay. It cannot be undone.
+        </>
+      }
+      error={error}
+      busy={busy}
+      confirmLabel="Yes, forget everything"
+      onConfirm={() => void forget()}
+      testId="forget-all"
+    />
   );
 }

@@ -2,17 +2,8 @@
 
 import { MoreHorizontal, Pencil, Trash2 } from "lucide-react";
 import { useState } from "react";
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogConfirm,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from "@/components/ui/dropdown-menu";
 import { Input } from "@/components/ui/input";
@@ -129,28 +120,22 @@ export function ConversationActions({ conversation }: { conversation: Conversati
         </DialogContent>
       </Dialog>
 
-      <AlertDialog open={deleting} onOpenChange={setDeleting}>
-        <AlertDialogContent data-testid="delete-conversation-dialog">
-          <AlertDialogHeader>
-            <AlertDialogTitle>Delete this conversation?</AlertDialogTitle>
-            <AlertDialogDescription>
-              “{conversation.title}” and its messages are deleted for good. What Jarvus learned from it stays in
-              Memories until you delete it there.
-            </AlertDialogDescription>
-          </AlertDialogHeader>
-          {error && (
-            <p role="alert" className="text-sm text-destructive">
-              {error}
-            </p>
-          )}
-          <AlertDialogFooter>
-            <AlertDialogCancel data-testid="delete-conversation-cancel">Cancel</AlertDialogCancel>
-            <AlertDialogConfirm disabled={busy} onClick={() => void confirmDelete()} data-testid="delete-conversation-confirm">
-              Delete
-            </AlertDialogConfirm>
-          </AlertDialogFooter>
-        </AlertDialogContent>
-      </AlertDialog>
+      <ConfirmDialog
+        open={deleting}
+        onOpenChange={setDeleting}
+        title="Delete this conversation?"
+        description={
+          <>
+            “{conversation.title}” and its messages are deleted for good. What Jarvus learned from it stays in Memories
+            until you delete it there.
+          </>
+        }
+        error={error}
+        busy={busy}
+        confirmLabel="Delete"
+        onConfirm={() => void confirmDelete()}
+        testId="delete-conversation"
+      />
     </>
   );
 }

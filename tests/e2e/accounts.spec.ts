@@ -73,7 +73,7 @@ test("guest → account → sign out → another browser → delete", async ({ p
     // Delete: the password again, then nothing is left and signing in fails.
     await page2.getByTestId("delete-account").click();
     await page2.getByLabel("Your password").fill(PASSWORD);
-    await page2.getByTestId("confirm-delete-account").click();
+    await page2.getByTestId("delete-account-confirm").click();
     await expect(page2).toHaveURL(/\/$/);
     await expect(page2.getByTestId("account-guest")).toBeVisible();
     await expect(chat2.conversations).toHaveCount(0);
