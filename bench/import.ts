@@ -202,10 +202,7 @@ async function main(): Promise<number> {
   // First while the app hands the import's events to Inngest (and the server files a run for each),
   // then spread over the rest of the drain, so the figure is the drain's and not only its first seconds.
   let allSent = false;
-  const ingesting = await timedChats(server, cookieValue, CHATS, {
-    until: () => allSent || done,
-    pause: () => 300,
-  });
+  const ingesting = await timedChats(server, cookieValue, CHATS, { until: () => allSent || done });
   const sender = (async () => {
     while (!allSent && !done) {
       allSent = (await eventsSent(client, importId)) >= turns;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, notExists, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "../client";
 import { conversations, messages, turns, type TurnMemoryStatus, type TurnSource } from "../schema";
@@ -194,25 +194,33 @@ export async function getPreviousExchangeByUserMessageId({
   return getOpenerBefore({ conversationId, userMessageId });
 }
 
-/** The assistant's message right before the user's first message of the conversation, if it opened with one. */
+/**
+ * The assistant's message right before the user's first message of the conversation, if it
+ * opened with one: the latest earlier message, when it is the assistant's and no earlier
+ * message is the user's (had the user spoken before, there would have been a turn above).
+ */
 async function getOpenerBefore({ conversationId, userMessageId }: { conversationId: string; userMessageId: string }) {
   const current = alias(messages, "current_user_message");
+  const earlierUser = alias(messages, "earlier_user_message");
   const [row] = await getDb()
     .select({ role: messages.role, parts: messages.parts })
     .from(messages)
     .innerJoin(current, eq(current.id, userMessageId))
-    .where(and(eq(messages.conversationId, conversationId), lt(messages.seq, current.seq)))
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        lt(messages.seq, current.seq),
+        notExists(
+          getDb()
+            .select({ id: earlierUser.id })
+            .from(earlierUser)
+            .where(and(eq(earlierUser.conversationId, conversationId), eq(earlierUser.role, "user"), lt(earlierUser.seq, current.seq))),
+        ),
+      ),
+    )
     .orderBy(desc(messages.seq))
     .limit(1);
-  // Only what opened the conversation: had the user spoken before, it would have been a turn above.
-  if (!row || row.role !== "assistant") return undefined;
-  const [userBefore] = await getDb()
-    .select({ id: messages.id })
-    .from(messages)
-    .innerJoin(current, eq(current.id, userMessageId))
-    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, "user"), lt(messages.seq, current.seq)))
-    .limit(1);
-  return userBefore ? undefined : { userParts: [] as unknown[], assistantParts: row.parts as unknown[], opener: true };
+  return row?.role === "assistant" ? { userParts: [] as unknown[], assistantParts: row.parts as unknown[], opener: true } : undefined;
 }
 
 export async function markTurnEventSent({ id }: { id: string }): Promise<void> {
