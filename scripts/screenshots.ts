@@ -4,7 +4,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 
 /**
- * PNGs of the main pages (chat, the conversation menu and delete question, the phone drawer, memories, import) at
+ * PNGs of the main pages (chat, the conversation menu and delete question, the phone drawer, memories and its forget-everything question, import) at
  * 1280×800 and 390×844, light and dark, in screenshots/ (git-ignored). Starts
  * the same server the e2e tests use (scripts/e2e-server.ts: production build,
  * its own database), so what is pictured is what ships.
@@ -100,6 +100,11 @@ async function shoot(browser: Browser, seeded: Awaited<ReturnType<typeof seed>>)
       await page.goto("/memories");
       await page.locator('[data-testid="memory-panel"][data-state="idle"]').waitFor();
       await save("memories");
+      // The shared confirmation dialog (components/ui/confirm-dialog.tsx), at both sizes.
+      await page.getByTestId("forget-all").click();
+      await page.getByTestId("forget-all-dialog").waitFor();
+      await save("forget-dialog");
+      await page.getByTestId("forget-all-cancel").click();
       await page.goto("/import");
       await save("import");
       await context.close();
