@@ -12,6 +12,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { Tooltip } from "@/components/ui/tooltip";
 import type { ChatUIMessage } from "@/lib/ai/tools";
 import { sendJson } from "@/lib/http/send-json";
+import { apiFetch } from "@/lib/http/visitor-session";
 import { ChatBanners } from "./chat-banners";
 import { MessageView } from "./message-view";
 
@@ -59,19 +60,15 @@ export function Chat({
   const [actionError, setActionError] = useState<string | null>(null);
   const composer = useRef<HTMLTextAreaElement>(null);
   const scroller = useRef<HTMLElement>(null);
-  // A first visit has no session yet. Establish it once, before anything is
-  // sent, so parallel first requests do not each mint a different guest user.
-  const session = useRef<Promise<unknown> | null>(null);
-  useEffect(() => {
-    session.current = fetch("/api/session", { cache: "no-store" }).catch(() => undefined);
-    // First load and New chat (a full load) both land here: ready to type.
-    composer.current?.focus();
-  }, []);
+  // First load and New chat (a full load) both land here: ready to type.
+  useEffect(() => composer.current?.focus(), []);
 
   const transport = useMemo(
     () =>
       new DefaultChatTransport<ChatUIMessage>({
         api: "/api/chat",
+        // Sends, regenerations and edits alike wait for a first visit's session.
+        fetch: apiFetch,
         // The server keeps the history; send only the new (or retried) message.
         prepareSendMessagesRequest: ({ id, messages }) => ({
           body: { id, message: messages.at(-1), ...(temporaryRef.current ? { temporary: true } : {}) },
@@ -103,7 +100,6 @@ export function Chat({
   }, [title]);
 
   async function send(text: string) {
-    await session.current;
     if (!started) {
       setStarted(true);
       // The conversation now exists: give it its own address without a reload, and show it in the list at once.

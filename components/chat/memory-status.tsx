@@ -6,6 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/lib/cn";
 import { sendJson } from "@/lib/http/send-json";
+import { apiFetch } from "@/lib/http/visitor-session";
 
 type TurnStatus = "pending" | "processing" | "done" | "failed" | "skipped";
 type JobType = "episodic" | "semantic" | "procedural";
@@ -57,7 +58,7 @@ export function MemoryStatus({ turnId }: { turnId: string }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const res = await fetch(`/api/turns/${turnId}`, { cache: "no-store" });
+        const res = await apiFetch(`/api/turns/${turnId}`, { cache: "no-store" });
         if (cancelled) return;
         if (res.ok) {
           const next = (await res.json()) as TurnView;

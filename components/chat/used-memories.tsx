@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { MemoryType, MemoryView } from "@/lib/memory/view";
+import { apiFetch } from "@/lib/http/visitor-session";
 
 const TYPE_LABEL: Record<MemoryType, string> = { semantic: "Fact", procedural: "Instruction", episodic: "Episode" };
 
@@ -19,7 +20,7 @@ export function UsedMemories({ memoryIds }: { memoryIds: string[] }) {
   async function load() {
     if (memories) return;
     try {
-      const res = await fetch(`/api/memories?ids=${memoryIds.join(",")}`, { cache: "no-store" });
+      const res = await apiFetch(`/api/memories?ids=${memoryIds.join(",")}`, { cache: "no-store" });
       if (!res.ok) throw new Error(String(res.status));
       const byId = new Map(((await res.json()) as { memories: MemoryView[] }).memories.map((m) => [m.id, m]));
       // In the order they entered the reply's context.

@@ -4,6 +4,7 @@ import { buttonClass } from "@/components/ui/button";
 import { useEffect, useState } from "react";
 import { sendJson } from "@/lib/http/send-json";
 import { readErrorMessage } from "@/components/memories/format";
+import { apiFetch } from "@/lib/http/visitor-session";
 
 interface ImportStatus {
   id: string;
@@ -54,7 +55,7 @@ export function ImportForm() {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const res = await fetch(`/api/import/${importId}`, { cache: "no-store" });
+        const res = await apiFetch(`/api/import/${importId}`, { cache: "no-store" });
         if (res.ok) {
           const next = (await res.json()) as ImportStatus;
           if (stopped) return;

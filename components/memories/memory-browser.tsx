@@ -8,6 +8,7 @@ import type { MemoryCounts, MemoryListView, MemoryType, MemoryView } from "@/lib
 import { ForgetAll } from "./forget-all";
 import { memoryTabs, readErrorMessage } from "./format";
 import { MemoryItem } from "./memory-item";
+import { apiFetch } from "@/lib/http/visitor-session";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const noCounts: MemoryCounts = { semantic: 0, procedural: 0, episodic: 0 };
@@ -59,7 +60,7 @@ export function MemoryBrowser({ initial }: { initial: MemoryListView }) {
     setLoading(true);
     void (async () => {
       try {
-        const res = await fetch(`/api/memories?${params}`, { signal: controller.signal, cache: "no-store" });
+        const res = await apiFetch(`/api/memories?${params}`, { signal: controller.signal, cache: "no-store" });
         if (!res.ok) throw new Error(await readErrorMessage(res, "Could not load memories. Try again."));
         setView((await res.json()) as MemoryListView);
         setLoadedType(type);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { MemoryDetailsView, MemoryHistoryView } from "@/lib/memory/view";
 import { formatDate, readErrorMessage } from "./format";
+import { apiFetch } from "@/lib/http/visitor-session";
 
 function describe(h: MemoryHistoryView): string {
   const on = formatDate(h.createdAt);
@@ -29,7 +30,7 @@ export function MemoryHistory({ id, memoryId }: { id: string; memoryId: string }
     const controller = new AbortController();
     void (async () => {
       try {
-        const res = await fetch(`/api/memories/${memoryId}`, { signal: controller.signal, cache: "no-store" });
+        const res = await apiFetch(`/api/memories/${memoryId}`, { signal: controller.signal, cache: "no-store" });
         if (!res.ok) throw new Error(await readErrorMessage(res, "Could not load the history."));
         setDetails((await res.json()) as MemoryDetailsView);
       } catch (e) {

@@ -2,6 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { sendJson } from "@/lib/http/send-json";
+import { apiFetch, visitorSession } from "@/lib/http/visitor-session";
 
 export interface ConversationItem {
   id: string;
@@ -55,11 +56,14 @@ export function ShellProvider({
   const [navOpen, setNavOpen] = useState(false);
   const navOpener = useRef<HTMLElement | null>(null);
 
+  // Whichever page a visitor lands on, their session is asked for as it loads (API calls wait for it).
+  useEffect(() => void visitorSession(), []);
+
   // A client-side navigation keeps this provider: the page it lands on names its conversation.
   useEffect(() => setActiveId(initialActiveId), [initialActiveId]);
 
   const reload = useCallback(async () => {
-    const res = await fetch("/api/conversations", { cache: "no-store" });
+    const res = await apiFetch("/api/conversations", { cache: "no-store" });
     if (res.ok) setConversations(((await res.json()) as { conversations: ConversationItem[] }).conversations);
   }, []);
 

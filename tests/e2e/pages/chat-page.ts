@@ -43,7 +43,8 @@ export class ChatPage {
 
   async gotoNew() {
     await this.page.goto("/");
-    await expect(this.input).toBeVisible();
+    // Focused by an effect: the page is hydrated, so a click now is not lost.
+    await expect(this.input).toBeFocused();
   }
 
   /** Sends a message and waits until the reply has finished streaming. */
