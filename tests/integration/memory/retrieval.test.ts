@@ -211,6 +211,46 @@ describe("retrieveMemories: text search", () => {
     expect(result.episodes.filter((e) => e.content.includes("errand") && (e.rank ?? 0) > 0 && e.relevance > 0.3)).toEqual([]);
   });
 
+  it("finds an episode by its topics alone, words its content never says", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(60));
+    const [painting] = await seed(userId, [
+      {
+        type: "episodic",
+        content: "“My friend got me into it last year”",
+        data: { tools: [], topics: ["watercolor", "painting"] },
+        validFrom: new Date(Date.now() - 200 * DAY),
+      },
+    ]);
+    const result = await retrieveMemories({ userId, query: "How did I get into watercolor?", ...textOnly });
+    expect(result.episodes.find((e) => e.rank === 1)?.id).toBe(painting);
+  });
+
+  it("lets the same words said twice enter once, the better-ranked one", async () => {
+    const userId = await newUser();
+    await seed(userId, distractors(40));
+    const now = Date.now();
+    const [newer, older] = await seed(userId, [
+      { type: "episodic", content: "“I booked the ferry to Hvar for August”", validFrom: new Date(now - 20 * DAY) },
+      { type: "episodic", content: "“I booked the ferry to Hvar for August!”", validFrom: new Date(now - 90 * DAY) },
+    ]);
+    const result = await retrieveMemories({ userId, query: "When is my ferry to Hvar?", ...textOnly });
+    const hvar = result.episodes.filter((e) => e.content.includes("Hvar"));
+    expect(hvar.map((e) => e.id)).toEqual([newer]);
+    expect(hvar.map((e) => e.id)).not.toContain(older);
+  });
+
+  it("dates each fact with the day it was said, and the prompt shows it", async () => {
+    const userId = await newUser();
+    const [moved] = await seed(userId, [
+      { content: "User moved to Tallinn", data: { category: "location", value: "Tallinn" }, validFrom: new Date("2023-04-18T15:00:00Z") },
+    ]);
+    const result = await retrieveMemories({ userId, query: "When did I move to Tallinn?", ...textOnly });
+    expect(result.facts.find((f) => f.id === moved)?.date).toBe("2023-04-18");
+    const rendered = renderMemoryContext(result);
+    expect(parseMemoryContext(rendered).facts).toEqual([expect.objectContaining({ content: "User moved to Tallinn", said: "2023-04-18" })]);
+  });
+
   it("always offers all active instructions and the core profile, whatever the message", async () => {
     const userId = await newUser();
     await seed(userId, distractors(50));

@@ -451,6 +451,32 @@ describe("offline extractor details", () => {
     expect((await extractAll(turn("I just moved to Denver. Where should I live?"))).episode).not.toBeNull();
   });
 
+  it("gives small talk no episode, however it is phrased, unless something was done or said", async () => {
+    for (const m of ["hi!", "Thanks, that's great!", "Sounds good.", "ok cool 👍", "Oh wow, that's amazing", "good night, see you"]) {
+      expect((await extractAll(turn(m))).episode, m).toBeNull();
+    }
+    for (const m of ["Thanks! I start at the bakery on Monday.", "great, book it for Friday"]) {
+      expect((await extractAll(turn(m))).episode, m).not.toBeNull();
+    }
+    const withTool = turn("thanks", {
+      toolCalls: [{ toolName: "calculate", input: { expression: "2+2" }, output: { expression: "2+2", result: 4 } }],
+    });
+    expect((await extractAll(withTool)).episode).not.toBeNull();
+  });
+
+  it("keeps every item of a list, each its own fact", async () => {
+    const allergies = (await extractAll(turn("I'm allergic to peanuts, shellfish and kiwi."))).semantic;
+    expect(allergies.map((f) => f.value)).toEqual(["peanuts", "shellfish", "kiwi"]);
+    const languages = (await extractAll(turn("I speak English, French and a little Japanese."))).semantic;
+    expect(languages.map((f) => f.content)).toEqual(["User speaks English", "User speaks French", "User speaks Japanese"]);
+  });
+
+  it("stores possessions: what the user drives, owns or has", async () => {
+    const got = (await extractAll(turn("I drive a 2012 Volvo and I own two cats."))).semantic;
+    expect(got.map((f) => f.content)).toEqual(["User drives a 2012 Volvo", "User has two cats"]);
+    expect((await extractAll(turn("I have a red bike."))).semantic.map((f) => f.content)).toEqual(["User has a red bike"]);
+  });
+
   it("says when a tool failed", async () => {
     const got = await extractAll(
       turn("What time is it in Atlantis?", {

@@ -11,8 +11,13 @@ import { isSuccessful } from "./workflows";
 
 const MAX_TOPICS = 6;
 
+/**
+ * Whole messages made only of greetings, thanks and acknowledgements, each
+ * optionally led by "that's", "sounds", "so", "really"… ("Thanks, that's
+ * great!", "Sounds good."). Anything else in the message makes it no small talk.
+ */
 const TRIVIAL =
-  /^(?:(?:hi|hello|hey|hiya|yo|sup|thanks|thank you|thank u|thx|ty|cheers|ok|okay|k|cool|great|nice|awesome|perfect|bye|goodbye|see you|see ya|good (?:morning|night|evening|afternoon)|got it|sure|yes|no|yep|yeah|nope|lol|haha|hmm|wow|done|good|alright|all right|np|no problem|welcome)(?:\s+(?:there|jarvus|again|a lot|so much|very much|man|mate|buddy))*[\s!.,?]*)+$/i;
+  /^(?:(?:(?:that'?s|that is|it'?s|this is|sounds|looks|so|really|very|pretty|super|oh|ah|aw+)\s+)*(?:hi|hello|hey|hiya|yo|sup|thanks|thank you|thank u|thx|ty|cheers|ok|okay|k|cool|great|nice|awesome|amazing|fantastic|brilliant|lovely|wonderful|perfect|fine|bye|goodbye|see you|see ya|good (?:morning|night|evening|afternoon)|got it|sure|yes|no|yep|yeah|nope|lol|haha|hmm|wow|done|good|alright|all right|np|no problem|welcome|makes sense|love it|exactly|agreed|of course|you too)(?:\s+(?:there|jarvus|again|a lot|so much|very much|man|mate|buddy|to hear|then))*[\s!.,?]*)+$/i;
 
 /** Nothing worth remembering: empty, or only greetings and acknowledgements. */
 export function isTrivialMessage(text: string): boolean {
