@@ -10,8 +10,11 @@ export async function seedTurn({
   toolParts = [],
   userId: existingUserId,
   conversationId: existingConversationId,
+  model,
 }: {
   userText: string;
+  /** The reply's `metadata.model`, as the chat route stores it ("offline" for the offline model). */
+  model?: string;
   assistantText?: string;
   toolParts?: Record<string, unknown>[];
   userId?: string;
@@ -29,6 +32,7 @@ export async function seedTurn({
     assistantMessage: {
       id: randomUUID(),
       parts: [{ type: "step-start" }, ...toolParts, { type: "text", text: assistantText }],
+      ...(model ? { metadata: { model } } : {}),
     },
   });
   return { userId, conversationId, turnId };

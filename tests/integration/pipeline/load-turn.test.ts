@@ -56,3 +56,22 @@ describe("loadTurn: the previous exchange", () => {
     expect(procedural.map((m) => [m.key, m.content])).toEqual([["address_as", "Address the user as Captain"]]);
   });
 });
+
+describe("loadTurn: who wrote the reply", () => {
+  it("marks the offline model's reply, so its template text never becomes a memory", async () => {
+    const stock = "Noted! I'm the offline model, so I can't look that up, but I'll remember it.";
+    const offline = await seedTurn({ userText: "I'm planning a trip to Porto in June.", assistantText: stock, model: "offline" });
+    const real = await seedTurn({ userText: "I'm planning a trip to Oslo in May.", assistantText: "Oslo in May is bright.", model: "gpt-4o-mini" });
+    expect((await loadTurn(offline.turnId))!.replyAuthor).toBe("offline-model");
+    expect((await loadTurn(real.turnId))!.replyAuthor).toBe("model");
+
+    const engine = new InngestTestEngine({
+      function: createExtractMemories({ extractor: () => createOfflineExtractor() }),
+      events: [{ name: "chat/turn.completed", data: offline }],
+    });
+    expect((await engine.execute()).result).toMatchObject({ status: "done" });
+    const stored = await getActiveMemoriesByUserId({ userId: offline.userId, type: "episodic" });
+    expect(stored.map((m) => m.content).join(" ")).toContain("Porto");
+    expect(stored.some((m) => /offline model|replied/.test(m.content))).toBe(false);
+  });
+});
