@@ -57,6 +57,23 @@ describe("importing history", () => {
     });
   });
 
+  it("recognises the same content again without externalIds, and only for the same user", async () => {
+    const anonymous = () =>
+      parseImport({
+        format: "jarvus",
+        conversations: [{ messages: LISBON.map(([role, text, createdAt]) => ({ role, text, createdAt })) }],
+      });
+    const { id: userId } = await createGuestUser();
+    const first = await importHistory({ userId, parsed: anonymous() });
+    expect([first.conversations, first.turns.length]).toEqual([1, 2]);
+    const again = await importHistory({ userId, parsed: anonymous() });
+    expect([again.conversations, again.turns.length]).toEqual([0, 0]);
+    expect(await getConversationsByUserId({ userId })).toHaveLength(1);
+    const { id: other } = await createGuestUser();
+    const theirs = await importHistory({ userId: other, parsed: anonymous() });
+    expect([theirs.conversations, theirs.turns.length]).toEqual([1, 2]);
+  });
+
   it("reports progress as the pipeline works through the turns; another user's import is not found", async () => {
     const { id: userId } = await createGuestUser();
     const saved = await importHistory({ userId, parsed: history(LISBON) });
